@@ -1,0 +1,1 @@
+"""Valet: whole-application placement for OpenStack."""

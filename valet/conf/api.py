@@ -1,0 +1,31 @@
+"""[api]: the REST service."""
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('api', title='Valet REST API options')
+
+OPTS = [
+    cfg.HostAddressOpt('host', default='127.0.0.1',
+                       help='Address the built-in API server listens on.'),
+    cfg.PortOpt('port', default=8090,
+                help='Port the built-in API server listens on.'),
+    cfg.StrOpt('auth_strategy', default='keystone',
+               choices=[('keystone', 'Validate tokens with keystonemiddleware.'),
+                        ('noauth', 'No authentication; X-Project-Id and '
+                                   'X-Roles headers set the caller (all-in-one '
+                                   'and tests only).')],
+               help='How API requests are authenticated.'),
+    cfg.IntOpt('engine_timeout', default=60, min=1,
+               help='Seconds the API waits for valet-engine before '
+                    'answering 503.'),
+    cfg.IntOpt('max_request_body_size', default=1048576, min=1024,
+               help='Largest request body accepted, in bytes.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

@@ -1,0 +1,26 @@
+"""[engine]: the valet-engine process."""
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('engine', title='valet-engine options')
+
+OPTS = [
+    cfg.StrOpt('topic', default='valet-engine',
+               help='RPC topic the engines listen on and clients call.'),
+    cfg.StrOpt('engine_id', sample_default='<hostname>',
+               help='Name of this engine in ping answers and logs; '
+                    'defaults to the host name.'),
+    cfg.IntOpt('max_conflict_retries', default=5, min=0,
+               help='How often a decision is retried after losing the '
+                    'generation compare-and-swap to another engine.'),
+    cfg.IntOpt('rpc_workers', default=4, min=1,
+               help='Threads serving RPC requests in one engine.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

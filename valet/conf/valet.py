@@ -1,0 +1,25 @@
+"""[valet]: the plugins inside Heat, Nova and Cinder."""
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('valet', title='Valet plugin options (Heat/Nova/Cinder)')
+
+OPTS = [
+    cfg.StrOpt('transport_url', secret=True,
+               help='oslo.messaging URL of the bus valet-engine listens on; '
+                    'defaults to the service\'s own transport_url.'),
+    cfg.IntOpt('timeout', default=30, min=1,
+               help='Seconds a plugin waits for the engine.'),
+    cfg.StrOpt('failure_mode', default='reject',
+               choices=[('reject', 'Pass no host when Valet fails.'),
+                        ('yield', 'Pass every host when Valet fails.')],
+               help='What a scheduler filter does when Valet cannot answer.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}
