@@ -1,0 +1,2 @@
+"""The ``valet`` command runs an embedded engine: threading backend first."""
+from valet import cmd  # noqa: F401

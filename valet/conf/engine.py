@@ -12,8 +12,6 @@ OPTS = [
     cfg.IntOpt('max_conflict_retries', default=5, min=0,
                help='How often a decision is retried after losing the '
                     'generation compare-and-swap to another engine.'),
-    cfg.IntOpt('rpc_workers', default=4, min=1,
-               help='Threads serving RPC requests in one engine.'),
 ]
 
 

@@ -36,6 +36,10 @@ class Host:
     aggregates: list = dataclasses.field(default_factory=list)
     # Merged metadata of the host's aggregates (for extra-spec matching).
     metadata: dict = dataclasses.field(default_factory=dict)
+    # Ratio kinds ('cpu', 'ram', 'disk') that came from no explicit source
+    # (neither the datacenter file nor aggregate metadata): the model may
+    # replace them with the configured defaults.  Empty: all explicit.
+    default_ratios: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass

@@ -1,0 +1,263 @@
+"""Placements: where each planned (or ad-hoc) server and volume goes.
+
+One dict shape everywhere: ``{id, name, orchestration_id, resource_id,
+location, reserved, plan_id, metadata}`` (what REST v1 shows) plus
+``stack_id, kind, rack, zone, flavor, vcpus, memory_mb, disk_gb,
+project_id, groups`` (what the engine rebuilds its model from).
+
+The session-level helpers (``insert``, ``update_row``, ``to_dicts``) are
+shared with ``plans.py``, which writes placements in the plan's
+transaction.
+"""
+import uuid
+
+from oslo_db import exception as db_exc
+from oslo_utils import strutils
+import sqlalchemy as sa
+
+from valet.db import api
+from valet.db import inventory
+from valet.db import models
+from valet.db import requests
+from valet import exception
+
+# Columns a caller may set; 'metadata' is stored in the ``meta`` attribute.
+COLUMNS = ('name', 'orchestration_id', 'resource_id', 'kind', 'location',
+           'rack', 'zone', 'reserved', 'flavor', 'vcpus', 'memory_mb',
+           'disk_gb', 'project_id')
+_INT_COLUMNS = ('vcpus', 'memory_mb', 'disk_gb')
+_FILTER_COLUMNS = COLUMNS + ('id', 'plan_id')
+
+
+def _values(placement):
+    values = {c: placement[c] for c in COLUMNS if c in placement}
+    for key in ('meta', 'metadata'):     # either name is accepted
+        if key in placement:
+            values['meta'] = placement[key] or {}
+    return values
+
+
+def _group_names(session, placement_ids=None):
+    """placement id -> sorted group names (all placements if None)."""
+    query = (sa.select(models.PlacementGroup.placement_id, models.Group.name)
+             .join(models.Group,
+                   models.Group.id == models.PlacementGroup.group_id))
+    if placement_ids is not None:
+        if not placement_ids:
+            return {}
+        query = query.where(
+            models.PlacementGroup.placement_id.in_(placement_ids))
+    names = {}
+    for placement_id, name in session.execute(query):
+        names.setdefault(placement_id, []).append(name)
+    return {pid: sorted(group) for pid, group in names.items()}
+
+
+def _to_dict(row, stack_id, groups):
+    placement = {c: getattr(row, c) for c in COLUMNS}
+    placement.update(id=row.id, plan_id=row.plan_id, stack_id=stack_id,
+                     metadata=row.meta or {}, groups=groups)
+    return placement
+
+
+def select_placements():
+    """Placement rows with their plan's stack id."""
+    return (sa.select(models.Placement, models.Plan.stack_id)
+            .outerjoin(models.Plan,
+                       models.Plan.id == models.Placement.plan_id))
+
+
+def to_dicts(session, query=None, all_rows=False):
+    """Placement dicts for the rows that ``query`` (built on
+    :func:`select_placements`; default: all) selects, by plan and
+    orchestration id."""
+    query = select_placements() if query is None else query
+    # populate_existing: rows this session already holds may have been
+    # changed since by UPDATE statements.
+    rows = session.execute(
+        query.order_by(models.Placement.plan_id,
+                       models.Placement.orchestration_id)
+        .execution_options(populate_existing=True)).all()
+    groups = _group_names(
+        session, None if all_rows else [row.id for row, _ in rows])
+    return [_to_dict(row, stack_id, groups.get(row.id, []))
+            for row, stack_id in rows]
+
+
+def _group_ids(session, names, known=None):
+    """name -> id for ``names``; ``known`` are ids already at hand."""
+    ids = {n: i for n, i in (known or {}).items() if n in names}
+    missing = set(names) - set(ids)
+    if missing:
+        ids.update(session.execute(
+            sa.select(models.Group.name, models.Group.id)
+            .where(models.Group.name.in_(missing))).all())
+    for name in sorted(set(names) - set(ids)):
+        raise exception.GroupNotFound(group=name)
+    return ids
+
+
+def _set_groups(session, placement_id, names, known=None):
+    session.execute(sa.delete(models.PlacementGroup).where(
+        models.PlacementGroup.placement_id == placement_id))
+    ids = _group_ids(session, set(names), known)
+    if ids:
+        session.execute(sa.insert(models.PlacementGroup),
+                        [{'placement_id': placement_id, 'group_id': gid}
+                         for gid in sorted(ids.values())])
+
+
+def insert(session, plan_id, placements, group_ids=None, project_id=None):
+    """Insert placement dicts (with ``groups: [names]``) into a plan (or
+    none: ad-hoc); returns their ids by orchestration id.  ``group_ids``
+    (name -> id) saves look-ups of groups the caller just ensured."""
+    ids = {}
+    for placement in placements:
+        if not placement.get('orchestration_id'):
+            raise exception.Invalid(detail='a placement needs an '
+                                           'orchestration_id')
+        values = _values(placement)
+        values.setdefault('project_id', project_id)
+        values.update(id=placement.get('id') or str(uuid.uuid4()),
+                      plan_id=plan_id)
+        session.execute(sa.insert(models.Placement).values(**values))
+        _set_groups(session, values['id'], placement.get('groups') or (),
+                    group_ids)
+        ids[values['orchestration_id']] = values['id']
+    return ids
+
+
+def update_row(session, placement_id, placement, group_ids=None):
+    """Change the given columns (and groups, if ``groups`` is given)."""
+    values = _values(placement)
+    if values:
+        session.execute(sa.update(models.Placement)
+                        .where(models.Placement.id == placement_id)
+                        .values(**values)
+                        .execution_options(synchronize_session=False))
+    if 'groups' in placement:
+        _set_groups(session, placement_id, placement['groups'] or (),
+                    group_ids)
+
+
+def find(session, id_or_orchestration_id):
+    """The placement dict with this id, else orchestration id, else
+    resource id (Nova instance / Cinder volume uuid)."""
+    for column in (models.Placement.id, models.Placement.orchestration_id,
+                   models.Placement.resource_id):
+        query = select_placements().where(column == id_or_orchestration_id)
+        found = to_dicts(session, query)
+        if found:
+            return found[0]
+    raise exception.PlacementNotFound(placement=id_or_orchestration_id)
+
+
+def _finish(session, result, consumption, request, action, stack_id):
+    if consumption is not None:
+        inventory.apply_consumption(session, consumption)
+    if request:
+        requests.record_answer(session, request['request_id'],
+                               request.get('action', action),
+                               request.get('stack_id', stack_id), result)
+    return result
+
+
+@api.reads
+def get_placement(db, context, id_or_orchestration_id):
+    with db.reader(context) as session:
+        return find(session, id_or_orchestration_id)
+
+
+def _matches(value, wanted):
+    """Query-string values are strings: compare loosely."""
+    if value == wanted:
+        return True
+    if isinstance(value, bool) and isinstance(wanted, str):
+        return strutils.bool_from_string(wanted, default=None) is value
+    return value is not None and str(value) == str(wanted)
+
+
+def _coerce(column, value):
+    if column == 'reserved' and isinstance(value, str):
+        return strutils.bool_from_string(value, strict=True)
+    if column in _INT_COLUMNS:
+        return int(value)
+    return value
+
+
+@api.reads
+def list_placements(db, context, filters=None):
+    """Placements matching every filter: own fields (and ``stack_id``)
+    compare in SQL, any other key must equal that metadata value."""
+    query = select_placements()
+    meta = {}
+    for key, value in (filters or {}).items():
+        if key in _FILTER_COLUMNS:
+            try:
+                value = _coerce(key, value)
+            except ValueError:
+                raise exception.Invalid(
+                    detail='%s=%s is not a valid filter' % (key, value)
+                ) from None
+            query = query.where(getattr(models.Placement, key) == value)
+        elif key == 'stack_id':
+            query = query.where(models.Plan.stack_id == value)
+        else:
+            meta[key] = value
+    with db.reader(context) as session:
+        placements = to_dicts(session, query)
+    return [p for p in placements
+            if all(_matches(p['metadata'].get(k), v)
+                   for k, v in meta.items())]
+
+
+@api.reads
+def load_all(db, context, stack_id=None):
+    """Every placement (of one stack, if given), with its groups, for the
+    engine's model."""
+    with db.reader(context) as session:
+        if stack_id is None:
+            return to_dicts(session, all_rows=True)
+        return to_dicts(session, select_placements().where(
+            models.Plan.stack_id == stack_id))
+
+
+@api.writes
+def create_placement(db, context, placement, consumption=None,
+                     request=None):
+    """Store one placement (ad-hoc unless it names a ``plan_id``) in one
+    transaction with its consumption and idempotency answer."""
+    try:
+        with db.writer(context) as session:
+            ids = insert(session, placement.get('plan_id'), [placement])
+            result = find(session, ids[placement['orchestration_id']])
+            return _finish(session, result, consumption, request,
+                           'create_placement', result['stack_id'])
+    except db_exc.DBReferenceError:
+        raise exception.PlanNotFound(plan=placement.get('plan_id')) from None
+
+
+@api.writes
+def update_placement(db, context, id_or_orchestration_id, values,
+                     consumption=None, request=None):
+    """Change a placement (reserve: ``reserved``/``resource_id``; replan:
+    ``location``/``rack``/``zone``; ``groups`` replaces its groups)."""
+    with db.writer(context) as session:
+        placement_id = find(session, id_or_orchestration_id)['id']
+        update_row(session, placement_id, values)
+        result = find(session, placement_id)
+        return _finish(session, result, consumption, request,
+                       'update_placement', result['stack_id'])
+
+
+@api.writes
+def delete_placement(db, context, id_or_orchestration_id, consumption=None,
+                     request=None):
+    """Delete a placement (releasing ``consumption``); returns it."""
+    with db.writer(context) as session:
+        result = find(session, id_or_orchestration_id)
+        session.execute(sa.delete(models.Placement)
+                        .where(models.Placement.id == result['id'])
+                        .execution_options(synchronize_session=False))
+        return _finish(session, result, consumption, request,
+                       'delete_placement', result['stack_id'])

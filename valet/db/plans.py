@@ -1,0 +1,217 @@
+"""Plans: one Heat stack's decision, stored all-or-nothing.
+
+A plan dict is ``{id, name, stack_id, project_id, placements:
+{orchestration_id: {id, name, location, rack, zone, kind, reserved,
+resource_id}}}``.  Writing a plan, its placements, its pipes, the groups it
+defines, the capacity it consumes (generation compare-and-swap) and the
+idempotency answer is one transaction: if any part fails, none of it
+happened.
+"""
+import uuid
+
+from oslo_db import exception as db_exc
+import sqlalchemy as sa
+
+from valet.db import api
+from valet.db import groups as groups_db
+from valet.db import inventory
+from valet.db import models
+from valet.db import placements as placements_db
+from valet.db import requests
+from valet import exception
+
+_SUMMARY = ('id', 'name', 'location', 'rack', 'zone', 'kind', 'reserved',
+            'resource_id')
+
+
+def _find(session, id_or_stack_id):
+    for column in (models.Plan.id, models.Plan.stack_id):
+        plan = session.scalars(
+            sa.select(models.Plan).where(column == id_or_stack_id)).first()
+        if plan is not None:
+            return plan
+    raise exception.PlanNotFound(plan=id_or_stack_id)
+
+
+def _placements_by_plan(session, plan_ids):
+    query = placements_db.select_placements().where(
+        models.Placement.plan_id.in_(plan_ids))
+    by_plan = {pid: [] for pid in plan_ids}
+    for placement in placements_db.to_dicts(session, query):
+        by_plan[placement['plan_id']].append(placement)
+    return by_plan
+
+
+def _to_dict(plan, placements, full=False):
+    return {'id': plan.id, 'name': plan.name, 'stack_id': plan.stack_id,
+            'project_id': plan.project_id,
+            'placements': {
+                p['orchestration_id']:
+                    p if full else {k: p[k] for k in _SUMMARY}
+                for p in placements}}
+
+
+def _dicts(session, plans, full=False):
+    if not plans:
+        return []
+    by_plan = _placements_by_plan(session, [p.id for p in plans])
+    return [_to_dict(p, by_plan[p.id], full) for p in plans]
+
+
+def _insert_pipes(session, plan_id, pipes):
+    rows = [{'id': pipe.get('id') or str(uuid.uuid4()), 'plan_id': plan_id,
+             'name': pipe.get('name'), 'source': pipe['source'],
+             'target': pipe['target'],
+             'bandwidth_mbps': pipe.get('bandwidth_mbps') or 0}
+            for pipe in pipes]
+    if rows:
+        session.execute(sa.insert(models.Pipe), rows)
+
+
+def _finish(session, plan_id, consumption, request, action, full=False):
+    if consumption is not None:
+        inventory.apply_consumption(session, consumption)
+    result = _dicts(session, [_find(session, plan_id)], full)[0]
+    if request:
+        requests.record_answer(session, request['request_id'],
+                               request.get('action', action),
+                               request.get('stack_id', result['stack_id']),
+                               result)
+    return result
+
+
+def _duplicate(exc, stack_id):
+    """Explain a unique-key violation while writing a plan."""
+    if 'stack_id' in (exc.columns or ()):
+        # A concurrent create of the same stack won the race.
+        raise exception.PlanExists(stack_id=stack_id) from exc
+    if 'orchestration_id' in (exc.columns or ()):
+        raise exception.InvalidPlan(
+            detail='orchestration id %s appears twice' % exc.value) from exc
+    raise exc
+
+
+@api.writes
+def create_plan(db, context, plan, placements, pipes=(), groups=(),
+                consumption=None, request=None):
+    """Store a decided plan.
+
+    :param plan: ``{name, stack_id, project_id}``
+    :param placements: dicts of placement columns (``metadata`` for the
+        JSON column) plus ``groups: [group names]``
+    :param pipes: ``{name, source, target, bandwidth_mbps}`` dicts
+    :param groups: group dicts (no id) the plan defines; created if absent
+    :param consumption: an inventory.Consumption to apply (CAS)
+    :param request: ``{request_id, action, stack_id}`` to record the answer
+    """
+    stack_id = plan['stack_id']
+    try:
+        with db.writer(context) as session:
+            if session.scalar(sa.select(models.Plan.id)
+                              .where(models.Plan.stack_id == stack_id)):
+                raise exception.PlanExists(stack_id=stack_id)
+            group_ids = groups_db.ensure_groups(session, groups)
+            plan_id = plan.get('id') or str(uuid.uuid4())
+            session.execute(sa.insert(models.Plan).values(
+                id=plan_id, name=plan.get('name'), stack_id=stack_id,
+                project_id=plan.get('project_id')))
+            placements_db.insert(session, plan_id, placements, group_ids,
+                                 plan.get('project_id'))
+            _insert_pipes(session, plan_id, pipes)
+            return _finish(session, plan_id, consumption, request,
+                           'create_plan')
+    except db_exc.DBDuplicateEntry as exc:
+        _duplicate(exc, stack_id)
+
+
+def _upsert_placements(session, plan, placements, removed, group_ids):
+    existing = dict(session.execute(
+        sa.select(models.Placement.orchestration_id, models.Placement.id)
+        .where(models.Placement.plan_id == plan.id)).all())
+    for orchestration_id in removed:
+        if orchestration_id not in existing:
+            raise exception.PlacementNotFound(placement=orchestration_id)
+        session.execute(sa.delete(models.Placement).where(
+            models.Placement.id == existing.pop(orchestration_id)))
+    new = []
+    for placement in placements:
+        placement_id = existing.get(placement.get('orchestration_id'))
+        if placement_id is None:
+            new.append(placement)
+        else:
+            placements_db.update_row(session, placement_id, placement,
+                                     group_ids)
+    placements_db.insert(session, plan.id, new, group_ids, plan.project_id)
+
+
+@api.writes
+def update_plan(db, context, id_or_stack_id, placements=(), removed=(),
+                pipes=None, groups=(), consumption=None, request=None):
+    """Change a plan in one transaction: ``placements`` are upserted by
+    orchestration id (only the keys given change), ``removed`` lists the
+    orchestration ids to delete, ``pipes`` (if not None) replaces them."""
+    try:
+        with db.writer(context) as session:
+            plan = _find(session, id_or_stack_id)
+            group_ids = groups_db.ensure_groups(session, groups)
+            _upsert_placements(session, plan, placements, removed,
+                               group_ids)
+            if pipes is not None:
+                session.execute(sa.delete(models.Pipe)
+                                .where(models.Pipe.plan_id == plan.id))
+                _insert_pipes(session, plan.id, pipes)
+            return _finish(session, plan.id, consumption, request,
+                           'update_plan')
+    except db_exc.DBDuplicateEntry as exc:
+        _duplicate(exc, id_or_stack_id)
+
+
+@api.reads
+def get_plan(db, context, id_or_stack_id):
+    with db.reader(context) as session:
+        return _dicts(session, [_find(session, id_or_stack_id)])[0]
+
+
+@api.reads
+def list_plans(db, context, project_id=None):
+    query = sa.select(models.Plan).order_by(models.Plan.created_at,
+                                            models.Plan.stack_id)
+    if project_id is not None:
+        query = query.where(models.Plan.project_id == project_id)
+    with db.reader(context) as session:
+        return _dicts(session, session.scalars(query).all())
+
+
+@api.reads
+def get_pipes(db, context, id_or_stack_id):
+    """The plan's pipes: ``[{id, name, source, target, bandwidth_mbps}]``."""
+    with db.reader(context) as session:
+        plan = _find(session, id_or_stack_id)
+        rows = session.scalars(sa.select(models.Pipe)
+                               .where(models.Pipe.plan_id == plan.id)
+                               .order_by(models.Pipe.name, models.Pipe.id))
+        return [{'id': r.id, 'name': r.name, 'source': r.source,
+                 'target': r.target, 'bandwidth_mbps': r.bandwidth_mbps}
+                for r in rows]
+
+
+@api.writes
+def delete_plan(db, context, id_or_stack_id, consumption=None, request=None):
+    """Delete a plan with its placements and pipes (ON DELETE CASCADE),
+    applying ``consumption`` (negative deltas: the release) in the same
+    transaction.  Returns the deleted plan with full placement dicts, so
+    the engine can release them from its model."""
+    with db.writer(context) as session:
+        plan = _find(session, id_or_stack_id)
+        result = _dicts(session, [plan], full=True)[0]
+        if consumption is not None:
+            inventory.apply_consumption(session, consumption)
+        session.execute(sa.delete(models.Plan)
+                        .where(models.Plan.id == plan.id)
+                        .execution_options(synchronize_session=False))
+        if request:
+            requests.record_answer(session, request['request_id'],
+                                   request.get('action', 'delete_plan'),
+                                   request.get('stack_id', plan.stack_id),
+                                   result)
+        return result

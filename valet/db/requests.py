@@ -1,0 +1,45 @@
+"""Idempotency: the answer to every (request_id, action, stack_id).
+
+A retried RPC call (the caller timed out, the answer was lost) must get the
+first answer and never book twice.  The answer is recorded in the same
+transaction as the decision it describes, so both exist or neither does.
+"""
+import sqlalchemy as sa
+
+from valet.db import api
+from valet.db import models
+
+
+def _key(request_id, action, stack_id):
+    # '' rather than NULL: NULLs never collide in a unique constraint.
+    return (models.Request.request_id == request_id,
+            models.Request.action == action,
+            models.Request.stack_id == (stack_id or ''))
+
+
+@api.reads
+def get_answer(db, context, request_id, action, stack_id):
+    """The recorded response, or None if this request was not answered."""
+    with db.reader(context) as session:
+        return session.scalar(sa.select(models.Request.response)
+                              .where(*_key(request_id, action, stack_id)))
+
+
+def record_answer(session, request_id, action, stack_id, response):
+    """Record ``response`` inside the caller's (decision's) transaction.
+
+    A second answer to the same key raises oslo.db's DBDuplicateEntry.
+    """
+    session.execute(sa.insert(models.Request).values(
+        request_id=request_id, action=action, stack_id=stack_id or '',
+        response=response))
+
+
+@api.writes
+def purge_answers(db, context, before):
+    """Forget answers recorded before the naive-UTC datetime ``before``;
+    returns how many."""
+    with db.writer(context) as session:
+        result = session.execute(sa.delete(models.Request)
+                                 .where(models.Request.created_at < before))
+        return result.rowcount

@@ -1,0 +1,377 @@
+"""The in-memory datacenter model the optimizer decides on.
+
+Built from an :class:`~valet.engine.model.inventory.Inventory` (what exists),
+the DB's usage state (what Valet consumed, with the CAS generations) and the
+already placed members (which groups occupy which hosts).  Everything is
+plain objects with ``__slots__`` in dicts keyed by name, so a model of 5,000
+hosts and 100,000 placements builds in well under a second and lookups stay
+O(1).  Only :meth:`Datacenter.apply` and :meth:`Datacenter.release` change
+usage; the optimizer never does (it works on an overlay).
+"""
+from valet.engine.model import groups as group_rules
+
+SERVER = 'server'
+VOLUME = 'volume'
+RATIO_KINDS = ('cpu', 'ram', 'disk')
+
+
+class HostState(object):
+    """A compute host: capacities here are what Valet may use.
+
+    ``vcpus``/``memory_mb``/``disk_gb`` = physical × allocation ratio ×
+    (1 − standby) − what servers Valet did not place use; the ``*_used``
+    fields are Valet's own usage.
+    """
+    __slots__ = ('name', 'zone', 'rack', 'vcpus', 'memory_mb', 'disk_gb',
+                 'nic_mbps', 'vcpus_used', 'memory_mb_used', 'disk_gb_used',
+                 'nic_used_mbps', 'generation', 'enabled', 'metadata',
+                 'aggregates', 'members', 'external', 'groups', 'physical')
+
+    def __init__(self, name, zone, rack):
+        self.name = name
+        self.zone = zone
+        self.rack = rack
+        self.vcpus = self.memory_mb = self.disk_gb = self.nic_mbps = 0
+        self.vcpus_used = self.memory_mb_used = self.disk_gb_used = 0
+        self.nic_used_mbps = 0
+        self.generation = 0
+        self.enabled = True
+        self.metadata = {}
+        self.aggregates = ()
+        self.members = 0          # Valet's servers on the host
+        self.external = 0         # servers Valet did not place
+        self.groups = {}          # group name -> members on the host
+        self.physical = (0, 0, 0)  # (vcpus, memory_mb, disk_gb) as reported
+
+    @property
+    def free_vcpus(self):
+        return self.vcpus - self.vcpus_used
+
+    @property
+    def free_memory_mb(self):
+        return self.memory_mb - self.memory_mb_used
+
+    @property
+    def free_disk_gb(self):
+        return self.disk_gb - self.disk_gb_used
+
+    @property
+    def occupied(self):
+        """Something runs here (placed by Valet or not)."""
+        return self.members + self.external > 0
+
+    def unit(self, level):
+        """This host's host, rack or zone name."""
+        if level == group_rules.HOST:
+            return self.name
+        return self.rack if level == group_rules.RACK else self.zone
+
+    def __repr__(self):
+        return '<Host %s %s/%s free %d/%d/%d>' % (
+            self.name, self.zone, self.rack, self.free_vcpus,
+            self.free_memory_mb, self.free_disk_gb)
+
+
+class RackState(object):
+    __slots__ = ('name', 'zone', 'hosts', 'uplink_mbps', 'members',
+                 'external', 'groups')
+
+    def __init__(self, name, zone, uplink_mbps=0):
+        self.name = name
+        self.zone = zone
+        self.uplink_mbps = uplink_mbps
+        self.hosts = []
+        self.members = 0
+        self.external = 0
+        self.groups = {}
+
+    @property
+    def occupied(self):
+        return self.members + self.external > 0
+
+
+class ZoneState(object):
+    __slots__ = ('name', 'racks', 'hosts', 'members', 'groups')
+
+    def __init__(self, name):
+        self.name = name
+        self.racks = []
+        self.hosts = []
+        self.members = 0
+        self.groups = {}
+
+
+class PoolState(object):
+    __slots__ = ('name', 'zone', 'rack', 'capacity_gb', 'used_gb',
+                 'generation', 'volume_types')
+
+    def __init__(self, name, zone, rack, capacity_gb, volume_types=()):
+        self.name = name
+        self.zone = zone
+        self.rack = rack
+        self.capacity_gb = capacity_gb
+        self.used_gb = 0
+        self.generation = 0
+        self.volume_types = tuple(volume_types)
+
+    @property
+    def free_gb(self):
+        return self.capacity_gb - self.used_gb
+
+
+def _scaled(value, ratio, standby):
+    # The epsilon keeps 10 × 0.7 from flooring to 6.
+    return int(value * ratio * (1.0 - standby) + 1e-9)
+
+
+def _bump(counts, key, delta):
+    value = counts.get(key, 0) + delta
+    if value > 0:
+        counts[key] = value
+    else:
+        counts.pop(key, None)
+
+
+def _ratio_overrides(ratios):
+    """Accept {'cpu': 4.0} as well as {'cpu_allocation_ratio': 4.0}."""
+    result = {}
+    for kind in RATIO_KINDS:
+        value = ratios.get(kind, ratios.get('%s_allocation_ratio' % kind))
+        if value is not None:
+            result[kind] = float(value)
+    return result
+
+
+def placement_field(placement, name, default=None):
+    """Read a field of a placement dict or of a Location-like object."""
+    if isinstance(placement, dict):
+        return placement.get(name, default)
+    return getattr(placement, name, default)
+
+
+class Datacenter(object):
+    """Hosts, racks, zones, pools and flavors with usage and occupancy."""
+
+    def __init__(self, name):
+        self.name = name
+        self.hosts = {}
+        self.racks = {}
+        self.zones = {}
+        self.pools = {}
+        self.flavors = {}
+        # Group definitions known to the model: name -> {'type', 'level'}.
+        self.groups = {}
+        # Occupancy per group: name -> {host|rack|zone name: member count}.
+        self.group_hosts = {}
+        self.group_racks = {}
+        self.group_zones = {}
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def build(cls, inventory, state=None, placements=(), ratios=None,
+              standby_ratio=0.0, groups=None):
+        """A model of ``inventory`` with usage and group occupancy.
+
+        ``state``: the DB's ``{'hosts': {name: {generation, vcpus_used,
+        memory_mb_used, disk_gb_used, nic_used_mbps, enabled}}, 'pools':
+        {name: {generation, used_gb}}}``; missing entries are zeros.  When
+        ``state`` is None (a fresh simulation) Valet's usage is summed from
+        ``placements`` instead.  ``placements``: one dict per placed member
+        (orchestration_id, kind, location, rack, zone, vcpus, memory_mb,
+        disk_gb, groups, stack_id); they rebuild group occupancy.
+        ``ratios``: configured allocation-ratio defaults, applied to the
+        ratios the inventory only defaulted.  ``groups``: known group
+        definitions ``{name: {'type', 'level', ...}}`` so exclusivity of
+        groups absent from a request is still enforced.
+        """
+        model = cls(inventory.name)
+        overrides = _ratio_overrides(ratios or {})
+        external = inventory.external_usage()
+        external_count = {}
+        for server in inventory.servers:
+            external_count[server.host] = external_count.get(server.host, 0) + 1
+        for zone in inventory.zones.values():
+            model.zones[zone.name] = ZoneState(zone.name)
+        for rack in inventory.racks.values():
+            model.racks[rack.name] = RackState(rack.name, rack.zone,
+                                               rack.uplink_mbps)
+            model.zones[rack.zone].racks.append(rack.name)
+        host_state = (state or {}).get('hosts', {})
+        for spec in inventory.hosts.values():
+            host = HostState(spec.name, spec.zone, spec.rack)
+            ratio = {'cpu': spec.cpu_allocation_ratio,
+                     'ram': spec.ram_allocation_ratio,
+                     'disk': spec.disk_allocation_ratio}
+            for kind in spec.default_ratios:
+                if kind in overrides:
+                    ratio[kind] = overrides[kind]
+            ext = external.get(spec.name, (0, 0, 0))
+            host.physical = (spec.vcpus, spec.memory_mb, spec.disk_gb)
+            host.vcpus = _scaled(spec.vcpus, ratio['cpu'], standby_ratio) - ext[0]
+            host.memory_mb = (_scaled(spec.memory_mb, ratio['ram'],
+                                      standby_ratio) - ext[1])
+            host.disk_gb = (_scaled(spec.disk_gb, ratio['disk'],
+                                    standby_ratio) - ext[2])
+            host.nic_mbps = spec.nic_mbps
+            host.metadata = dict(spec.metadata)
+            host.aggregates = tuple(spec.aggregates)
+            host.external = external_count.get(spec.name, 0)
+            row = host_state.get(spec.name) or {}
+            host.generation = row.get('generation', 0) or 0
+            host.vcpus_used = row.get('vcpus_used', 0) or 0
+            host.memory_mb_used = row.get('memory_mb_used', 0) or 0
+            host.disk_gb_used = row.get('disk_gb_used', 0) or 0
+            host.nic_used_mbps = row.get('nic_used_mbps', 0) or 0
+            enabled = row.get('enabled')
+            host.enabled = spec.enabled if enabled is None else bool(enabled)
+            model.hosts[spec.name] = host
+            model.racks[spec.rack].hosts.append(spec.name)
+            model.racks[spec.rack].external += host.external
+            model.zones[spec.zone].hosts.append(spec.name)
+        pool_state = (state or {}).get('pools', {})
+        for spec in inventory.pools.values():
+            pool = PoolState(spec.name, spec.zone, spec.rack, spec.capacity_gb,
+                             spec.volume_types)
+            row = pool_state.get(spec.name) or {}
+            pool.generation = row.get('generation', 0) or 0
+            pool.used_gb = row.get('used_gb', 0) or 0
+            model.pools[spec.name] = pool
+        model.flavors = dict(inventory.flavors)
+        model.define_groups(groups or {})
+        for placement in placements:
+            model._place(placement, 1, usage=state is None)
+        return model
+
+    def define_groups(self, groups):
+        """Learn group types/levels (``{name: {'type', 'level'}}``)."""
+        for name, spec in groups.items():
+            kind = placement_field(spec, 'type')
+            level = placement_field(spec, 'level')
+            if kind and level:
+                self.groups[name] = {'type': kind, 'level': level}
+
+    # -- usage changes ----------------------------------------------------
+    def apply(self, decision):
+        """Consume what ``decision`` placed and record its group occupancy."""
+        self.define_groups(getattr(decision, 'groups', None) or {})
+        for key, location in decision.placements.items():
+            self._place(location, 1, usage=True)
+
+    def release(self, placements):
+        """The inverse of :meth:`apply`, given the placement dicts."""
+        for placement in placements:
+            self._place(placement, -1, usage=True)
+
+    def _place(self, placement, sign, usage):
+        kind = placement_field(placement, 'kind', SERVER)
+        location = placement_field(placement, 'location')
+        if kind == VOLUME:
+            pool = self.pools.get(location)
+            if pool is not None and usage:
+                size = _volume_size(placement)
+                pool.used_gb = max(0, pool.used_gb + sign * size)
+            return
+        host = self.hosts.get(location)
+        if host is None:
+            # The host left the inventory; nothing to account there.
+            return
+        if usage:
+            host.vcpus_used = max(0, host.vcpus_used + sign * (
+                placement_field(placement, 'vcpus', 0) or 0))
+            host.memory_mb_used = max(0, host.memory_mb_used + sign * (
+                placement_field(placement, 'memory_mb', 0) or 0))
+            host.disk_gb_used = max(0, host.disk_gb_used + sign * (
+                placement_field(placement, 'disk_gb', 0) or 0))
+        rack = self.racks[host.rack]
+        zone = self.zones[host.zone]
+        host.members = max(0, host.members + sign)
+        rack.members = max(0, rack.members + sign)
+        zone.members = max(0, zone.members + sign)
+        for group in placement_field(placement, 'groups', ()) or ():
+            _bump(host.groups, group, sign)
+            _bump(rack.groups, group, sign)
+            _bump(zone.groups, group, sign)
+            _bump(self.group_hosts.setdefault(group, {}), host.name, sign)
+            _bump(self.group_racks.setdefault(group, {}), rack.name, sign)
+            _bump(self.group_zones.setdefault(group, {}), zone.name, sign)
+            if not self.group_hosts[group]:
+                del self.group_hosts[group]
+                del self.group_racks[group]
+                del self.group_zones[group]
+
+    # -- CAS support ------------------------------------------------------
+    def consumption_for(self, decision):
+        """Per host/pool deltas of ``decision`` with the current generations.
+
+        The engine turns this into the DB layer's compare-and-swap update.
+        """
+        return self._consumption(decision.placements.values(), 1)
+
+    def release_consumption(self, placements):
+        """Like :meth:`consumption_for` with negative deltas for a release."""
+        return self._consumption(placements, -1)
+
+    def _consumption(self, placements, sign):
+        hosts, pools = {}, {}
+        for placement in placements:
+            kind = placement_field(placement, 'kind', SERVER)
+            location = placement_field(placement, 'location')
+            if kind == VOLUME:
+                pool = self.pools.get(location)
+                row = pools.setdefault(location, {
+                    'generation': pool.generation if pool else None,
+                    'size_gb': 0})
+                row['size_gb'] += sign * _volume_size(placement)
+                continue
+            host = self.hosts.get(location)
+            row = hosts.setdefault(location, {
+                'generation': host.generation if host else None,
+                'vcpus': 0, 'memory_mb': 0, 'disk_gb': 0})
+            for field in ('vcpus', 'memory_mb', 'disk_gb'):
+                row[field] += sign * (placement_field(placement, field, 0) or 0)
+        return {'hosts': hosts, 'pools': pools}
+
+    def set_generations(self, generations):
+        """Record the generations the DB gave after a commit."""
+        for name, generation in generations.get('hosts', {}).items():
+            if name in self.hosts:
+                self.hosts[name].generation = generation
+        for name, generation in generations.get('pools', {}).items():
+            if name in self.pools:
+                self.pools[name].generation = generation
+
+    # -- queries ----------------------------------------------------------
+    def group_units(self, group, level):
+        """{unit name: member count} of ``group`` at ``level``."""
+        index = {group_rules.HOST: self.group_hosts,
+                 group_rules.RACK: self.group_racks,
+                 group_rules.ZONE: self.group_zones}[level]
+        return index.get(group, {})
+
+    def dedicated(self, level):
+        """{host or rack name: {exclusivity groups}} dedicated at ``level``."""
+        result = {}
+        for name, spec in self.groups.items():
+            if (spec['type'] == group_rules.EXCLUSIVITY
+                    and spec['level'] == level):
+                for unit in self.group_units(name, level):
+                    result.setdefault(unit, set()).add(name)
+        return result
+
+    def dedicated_hosts(self):
+        return self.dedicated(group_rules.HOST)
+
+    def dedicated_racks(self):
+        return self.dedicated(group_rules.RACK)
+
+    def summary(self):
+        return {'datacenter': self.name, 'hosts': len(self.hosts),
+                'racks': len(self.racks), 'zones': len(self.zones),
+                'pools': len(self.pools)}
+
+
+def _volume_size(placement):
+    size = placement_field(placement, 'size_gb')
+    if size is None:
+        size = placement_field(placement, 'disk_gb', 0)
+    return size or 0

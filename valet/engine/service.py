@@ -1,0 +1,56 @@
+"""valet-engine as an oslo.service Service (threading backend).
+
+Everything that opens a connection is built in ``start()``: the launcher may
+fork before it, and a forked child must not share the parent's sockets.
+"""
+import logging
+
+import oslo_messaging as messaging
+from oslo_service import service
+
+from valet.db import api as db_api
+from valet.engine.endpoints import base as endpoints
+from valet.engine import manager as engine_manager
+from valet import rpc
+
+LOG = logging.getLogger(__name__)
+
+
+class EngineService(service.Service):
+
+    def __init__(self, conf, transport=None, db=None, engine_id=None):
+        super().__init__()
+        self.conf = conf
+        self._transport = transport
+        self._owns_transport = transport is None
+        self._db = db
+        self._engine_id = engine_id
+        self.manager = None
+        self.rpcserver = None
+
+    def start(self):
+        super().start()
+        if self._transport is None:
+            self._transport = rpc.get_transport(self.conf)
+        if self._db is None:
+            self._db = db_api.Database.from_conf(self.conf)
+        self.manager = engine_manager.EngineManager(
+            self.conf, self._db, engine_id=self._engine_id)
+        self.manager.start()
+        target = messaging.Target(topic=self.conf.engine.topic,
+                                  server=self.manager.engine_id)
+        self.rpcserver = rpc.get_server(
+            self._transport, target, endpoints.all_endpoints(self.manager))
+        self.rpcserver.start()
+        LOG.info('valet-engine %s serving topic %s', self.manager.engine_id,
+                 self.conf.engine.topic)
+
+    def stop(self, graceful=True):
+        if self.rpcserver is not None:
+            self.rpcserver.stop()
+            self.rpcserver.wait()
+            self.rpcserver = None
+        if self._owns_transport and self._transport is not None:
+            self._transport.cleanup()
+            self._transport = None
+        super().stop(graceful)
