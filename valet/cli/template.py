@@ -102,8 +102,8 @@ def _walk(path, template, stack_name, given, levels):
             nested.append((child, '%s/%s' % (stack_name, key),
                            _resolved_only(props)))
         elif rtype == 'OS::Heat::ResourceGroup':
-            nested.append(_resource_group(path, where, key, props,
-                                          stack_name))
+            nested.append((_resource_group(path, where, key, props,
+                                           stack_name), None, None))
         else:
             _check_resolved(path, where, rtype, props)
             name = props.get('name') if isinstance(

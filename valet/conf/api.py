@@ -1,7 +1,8 @@
 """[api]: the REST service."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('api', title='Valet REST API options')
+NAME = 'api'
+TITLE = 'Valet REST API options'
 
 OPTS = [
     cfg.HostAddressOpt('host', default='127.0.0.1',
@@ -22,10 +23,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

@@ -1,7 +1,8 @@
 """[engine]: the valet-engine process."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('engine', title='valet-engine options')
+NAME = 'engine'
+TITLE = 'valet-engine options'
 
 OPTS = [
     cfg.StrOpt('topic', default='valet-engine',
@@ -15,10 +16,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

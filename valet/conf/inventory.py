@@ -1,7 +1,8 @@
 """[inventory]: where the engine learns the datacenter from."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('inventory', title='Inventory collectors')
+NAME = 'inventory'
+TITLE = 'Inventory collectors'
 
 OPTS = [
     cfg.ListOpt('collectors', default=['file'],
@@ -13,10 +14,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

@@ -1,7 +1,8 @@
 """[optimizer]: Ostro's capacity defaults and search settings."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('optimizer', title='Ostro optimizer options')
+NAME = 'optimizer'
+TITLE = 'Ostro optimizer options'
 
 OPTS = [
     cfg.FloatOpt('cpu_allocation_ratio', default=4.0, min=0.0,
@@ -19,10 +20,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

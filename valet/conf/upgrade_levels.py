@@ -1,7 +1,8 @@
 """[upgrade_levels]: RPC version caps during rolling upgrades."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('upgrade_levels', title='RPC version pins')
+NAME = 'upgrade_levels'
+TITLE = 'RPC version pins'
 
 OPTS = [
     cfg.StrOpt('engine',
@@ -10,10 +11,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

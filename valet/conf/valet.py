@@ -1,7 +1,8 @@
 """[valet]: the plugins inside Heat, Nova and Cinder."""
 from oslo_config import cfg
 
-GROUP = cfg.OptGroup('valet', title='Valet plugin options (Heat/Nova/Cinder)')
+NAME = 'valet'
+TITLE = 'Valet plugin options (Heat/Nova/Cinder)'
 
 OPTS = [
     cfg.StrOpt('transport_url', secret=True,
@@ -16,10 +17,15 @@ OPTS = [
 ]
 
 
+def _group():
+    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
+    return cfg.OptGroup(NAME, title=TITLE)
+
+
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(_group())
+    conf.register_opts(OPTS, group=NAME)
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    return {_group(): OPTS}

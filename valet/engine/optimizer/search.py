@@ -6,8 +6,10 @@ bound to one rack tries racks in turn; inside, every host bundle takes the
 feasible host that is already in use and fits most tightly (consolidation,
 as Ostro did), ties broken by name or a seeded hash of it.  When a unit
 cannot be placed, the search restarts a few times with that unit first
-before it explains the failure.  The datacenter model is never modified:
-all tentative state lives in an :class:`~state.Overlay`.
+before it explains the failure; a rack that cannot take its unit packed
+tightly is tried once more spread out, and the whole search runs once more
+spread out before giving up.  The datacenter model is never modified: all
+tentative state lives in an :class:`~state.Overlay`.
 """
 import hashlib
 
@@ -21,6 +23,8 @@ from valet.engine.optimizer import structure
 from valet.engine.optimizer import volumes
 
 MAX_RESTARTS = 3
+PACK = 'pack'          # tightest fit first: consolidation (the default)
+SPREAD = 'spread'      # most room first: the fallback when packing fails
 
 
 def place(datacenter, request, seed=0, max_restarts=MAX_RESTARTS):
@@ -34,17 +38,22 @@ def place(datacenter, request, seed=0, max_restarts=MAX_RESTARTS):
     defs = group_definitions(datacenter, request)
     clusters = structure.build(request, defs)
     search = _Search(datacenter, request, defs, seed)
-    order = _initial_order(clusters, defs)
     restarts = 0
-    while True:
-        failed = search.run(order)
+    for mode in (PACK, SPREAD):
+        order = _initial_order(clusters, defs)
+        while True:
+            search.reset(mode)
+            failed = search.run(order)
+            if failed is None or failed is order[0] or (
+                    restarts >= max_restarts):
+                break
+            restarts += 1
+            order = [failed] + [c for c in order if c is not failed]
         if failed is None:
             break
-        if restarts >= max_restarts or failed is order[0]:
-            raise search.explain(failed)
-        restarts += 1
-        order = [failed] + [c for c in order if c is not failed]
-        search.reset()
+        failure = search.explain(failed)
+    else:
+        raise failure
     volumes.place_volumes(datacenter, search.overlay, request, search.tiebreak)
     return search.decision(restarts)
 
@@ -93,9 +102,10 @@ class _Search(object):
         self._ties = {}
         self.all_hosts = [datacenter.hosts[n] for n in sorted(datacenter.hosts)]
         self.backtracks = 0
-        self.reset()
+        self.reset(PACK)
 
-    def reset(self):
+    def reset(self, mode):
+        self.mode = mode
         self.overlay = state.Overlay(self.dc, self.defs)
         self.filters = filters.Filters(self.dc, self.overlay, self.defs)
 
@@ -136,15 +146,21 @@ class _Search(object):
         if len(bundle.host_bundles) == 1:
             only = bundle.host_bundles[0]
             return self._host_bundle(only, self._hosts_in(zone or only.zone))
-        for rack in self._rack_order(bundle, zone):
-            mark = self.overlay.mark()
-            hosts = [self.dc.hosts[n] for n in rack.hosts]
-            if all(self._host_bundle(hb, hosts)
-                   for hb in bundle.host_bundles):
-                return True
-            self.overlay.rollback(mark)
-            self.backtracks += 1
-        return False
+        mode = self.mode
+        modes = (mode, SPREAD if mode == PACK else PACK)
+        try:
+            for rack in self._rack_order(bundle, zone):
+                hosts = [self.dc.hosts[n] for n in rack.hosts]
+                for self.mode in modes:
+                    mark = self.overlay.mark()
+                    if all(self._host_bundle(hb, hosts)
+                           for hb in bundle.host_bundles):
+                        return True
+                    self.overlay.rollback(mark)
+                    self.backtracks += 1
+            return False
+        finally:
+            self.mode = mode
 
     def _host_bundle(self, bundle, hosts):
         if bundle.host is not None:
@@ -165,7 +181,7 @@ class _Search(object):
 
     # -- preferences ------------------------------------------------------
     def _score(self, host, bundle):
-        """Used hosts first, then the tightest fit, then the name."""
+        """Used hosts first, then the tightest (or loosest) fit, the name."""
         free = self.overlay.free(host)
         leftover = 0.0
         for capacity, available, need in (
@@ -175,6 +191,8 @@ class _Search(object):
             if capacity > 0:
                 leftover += (available - need) / float(capacity)
         opens = 0 if self.overlay.occupied(host) else 1
+        if self.mode == SPREAD:
+            leftover = -leftover
         return opens, leftover, self.tiebreak(host.name)
 
     def _hosts_in(self, zone):
@@ -259,7 +277,8 @@ class _Search(object):
             plan_name=self.request.plan_name,
             stack_id=self.request.stack_id,
             stats={'hosts_considered': len(self.dc.hosts),
-                   'restarts': restarts, 'backtracks': self.backtracks})
+                   'restarts': restarts, 'backtracks': self.backtracks,
+                   'mode': self.mode})
 
     # -- failures ---------------------------------------------------------
     def explain(self, cluster):

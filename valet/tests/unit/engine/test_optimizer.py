@@ -1,7 +1,10 @@
 """Ostro scenarios: assert the relations on the hosts it returns."""
+import os
+
 import pytest
 
 from valet import exception
+from valet.engine.model import loader
 from valet.engine.optimizer import search
 from valet.tests.unit.engine import fixtures as fx
 
@@ -213,8 +216,6 @@ def test_nested_templates_share_a_global_group():
 
 
 def _template(name):
-    import os
-    from valet.engine.model import loader
     return os.path.join(str(loader.examples_dir()), 'templates', name)
 
 
@@ -272,20 +273,18 @@ def test_diversity_unsatisfiable_explains_itself():
 
 
 def test_capacity_then_diversity_counts():
-    dc = fx.make_dc({'z': {'a': 4}}, vcpus=2)
     # Two hosts are full; the other two take web-1 and web-2.
-    dc2 = fx.make_dc({'z': {'a': 4}}, vcpus=2, servers=[
+    dc = fx.make_dc({'z': {'a': 4}}, vcpus=2, servers=[
         ('ah01', 'm1.medium'), ('ah02', 'm1.medium')])
-    reason = _fail(dc2, fx.servers('web', 3, groups=['web']),
+    reason = _fail(dc, fx.servers('web', 3, groups=['web']),
                    {'web': {'type': 'diversity', 'level': 'host'}})
     assert reason['code'] == 'diversity_unsatisfiable'
     assert reason['eliminated'] == {'capacity': 2, 'diversity': 2}
-    assert dc.summary()['hosts'] == reason['hosts_considered']
+    assert reason['hosts_considered'] == 4
 
 
 def test_capacity_failure():
-    dc = fx.make_dc({'z': {'a': 2}}, vcpus=2, disabled=None) if False else \
-        fx.make_dc({'z': {'a': 2}}, vcpus=2)
+    dc = fx.make_dc({'z': {'a': 2}}, vcpus=2)
     reason = _fail(dc, {'huge': fx.server('m1.xlarge')})
     assert reason['code'] == 'capacity'
     assert reason['group'] is None and reason['member'] == 'huge'
