@@ -208,8 +208,7 @@ def ensure_groups(session, groups):
     """
     ids = {}
     for spec in groups:
-        name, type, level = spec.get('name'), spec.get('type'), spec.get(
-            'level')
+        name, type, level = (spec.get(k) for k in ('name', 'type', 'level'))
         _validate(name, type, level)
         existing = session.execute(
             sa.select(models.Group.id, models.Group.type, models.Group.level)

@@ -34,8 +34,10 @@ def _config(connection=None):
 def _connect(connection_url):
     url = api.effective_url(connection_url)
     # oslo.db's engine: same sql_mode and error translation as the service;
-    # max_retries=0 fails fast instead of waiting for the server.
-    engine = engines.create_engine(url, max_retries=0, sqlite_fk=True,
+    # max_retries=0 fails fast instead of waiting for the server.  sqlite
+    # foreign keys stay off: batch migrations copy and drop tables, and a
+    # DROP would cascade into the child tables.
+    engine = engines.create_engine(url, max_retries=0, sqlite_fk=False,
                                    mysql_sql_mode='TRADITIONAL',
                                    thread_checkin=False)
     try:

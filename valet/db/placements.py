@@ -67,11 +67,12 @@ def select_placements():
                        models.Plan.id == models.Placement.plan_id))
 
 
-def to_dicts(session, query=None, all_rows=False):
+def to_dicts(session, query=None):
     """Placement dicts for the rows that ``query`` (built on
     :func:`select_placements`; default: all) selects, by plan and
     orchestration id."""
-    query = select_placements() if query is None else query
+    everything = query is None
+    query = select_placements() if everything else query
     # populate_existing: rows this session already holds may have been
     # changed since by UPDATE statements.
     rows = session.execute(
@@ -79,7 +80,7 @@ def to_dicts(session, query=None, all_rows=False):
                        models.Placement.orchestration_id)
         .execution_options(populate_existing=True)).all()
     groups = _group_names(
-        session, None if all_rows else [row.id for row, _ in rows])
+        session, None if everything else [row.id for row, _ in rows])
     return [_to_dict(row, stack_id, groups.get(row.id, []))
             for row, stack_id in rows]
 
@@ -92,8 +93,9 @@ def _group_ids(session, names, known=None):
         ids.update(session.execute(
             sa.select(models.Group.name, models.Group.id)
             .where(models.Group.name.in_(missing))).all())
-    for name in sorted(set(names) - set(ids)):
-        raise exception.GroupNotFound(group=name)
+    unknown = sorted(set(names) - set(ids))
+    if unknown:
+        raise exception.GroupNotFound(group=', '.join(unknown))
     return ids
 
 
@@ -217,7 +219,7 @@ def load_all(db, context, stack_id=None):
     engine's model."""
     with db.reader(context) as session:
         if stack_id is None:
-            return to_dicts(session, all_rows=True)
+            return to_dicts(session)
         return to_dicts(session, select_placements().where(
             models.Plan.stack_id == stack_id))
 

@@ -68,10 +68,11 @@ def _insert_pipes(session, plan_id, pipes):
         session.execute(sa.insert(models.Pipe), rows)
 
 
-def _finish(session, plan_id, consumption, request, action, full=False):
+def _finish(session, plan_id, consumption, request, action):
+    """Apply the consumption, record the answer; return the plan dict."""
     if consumption is not None:
         inventory.apply_consumption(session, consumption)
-    result = _dicts(session, [_find(session, plan_id)], full)[0]
+    result = _dicts(session, [_find(session, plan_id)])[0]
     if request:
         requests.record_answer(session, request['request_id'],
                                request.get('action', action),

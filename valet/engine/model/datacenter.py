@@ -8,24 +8,44 @@ hosts and 100,000 placements builds in well under a second and lookups stay
 O(1).  Only :meth:`Datacenter.apply` and :meth:`Datacenter.release` change
 usage; the optimizer never does (it works on an overlay).
 """
+import types
+
 from valet.engine.model import groups as group_rules
 
 SERVER = 'server'
 VOLUME = 'volume'
 RATIO_KINDS = ('cpu', 'ram', 'disk')
+_EMPTY = types.MappingProxyType({})     # read-only: callers cannot fill it
 
 
-class HostState(object):
+class HostState:
     """A compute host: capacities here are what Valet may use.
 
     ``vcpus``/``memory_mb``/``disk_gb`` = physical × allocation ratio ×
     (1 − standby) − what servers Valet did not place use; the ``*_used``
     fields are Valet's own usage.
     """
-    __slots__ = ('name', 'zone', 'rack', 'vcpus', 'memory_mb', 'disk_gb',
-                 'nic_mbps', 'vcpus_used', 'memory_mb_used', 'disk_gb_used',
-                 'nic_used_mbps', 'generation', 'enabled', 'metadata',
-                 'aggregates', 'members', 'external', 'groups', 'physical')
+    __slots__ = (
+        'aggregates',
+        'disk_gb',
+        'disk_gb_used',
+        'enabled',
+        'external',
+        'generation',
+        'groups',
+        'members',
+        'memory_mb',
+        'memory_mb_used',
+        'metadata',
+        'name',
+        'nic_mbps',
+        'nic_used_mbps',
+        'physical',
+        'rack',
+        'vcpus',
+        'vcpus_used',
+        'zone',
+    )
 
     def __init__(self, name, zone, rack):
         self.name = name
@@ -72,9 +92,16 @@ class HostState(object):
             self.free_memory_mb, self.free_disk_gb)
 
 
-class RackState(object):
-    __slots__ = ('name', 'zone', 'hosts', 'uplink_mbps', 'members',
-                 'external', 'groups')
+class RackState:
+    __slots__ = (
+        'external',
+        'groups',
+        'hosts',
+        'members',
+        'name',
+        'uplink_mbps',
+        'zone',
+    )
 
     def __init__(self, name, zone, uplink_mbps=0):
         self.name = name
@@ -90,8 +117,8 @@ class RackState(object):
         return self.members + self.external > 0
 
 
-class ZoneState(object):
-    __slots__ = ('name', 'racks', 'hosts', 'members', 'groups')
+class ZoneState:
+    __slots__ = ('groups', 'hosts', 'members', 'name', 'racks')
 
     def __init__(self, name):
         self.name = name
@@ -101,9 +128,16 @@ class ZoneState(object):
         self.groups = {}
 
 
-class PoolState(object):
-    __slots__ = ('name', 'zone', 'rack', 'capacity_gb', 'used_gb',
-                 'generation', 'volume_types')
+class PoolState:
+    __slots__ = (
+        'capacity_gb',
+        'generation',
+        'name',
+        'rack',
+        'used_gb',
+        'volume_types',
+        'zone',
+    )
 
     def __init__(self, name, zone, rack, capacity_gb, volume_types=()):
         self.name = name
@@ -149,7 +183,7 @@ def placement_field(placement, name, default=None):
     return getattr(placement, name, default)
 
 
-class Datacenter(object):
+class Datacenter:
     """Hosts, racks, zones, pools and flavors with usage and occupancy."""
 
     def __init__(self, name):
@@ -165,6 +199,9 @@ class Datacenter(object):
         self.group_hosts = {}
         self.group_racks = {}
         self.group_zones = {}
+        self._group_index = {group_rules.HOST: self.group_hosts,
+                             group_rules.RACK: self.group_racks,
+                             group_rules.ZONE: self.group_zones}
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -254,7 +291,7 @@ class Datacenter(object):
     def apply(self, decision):
         """Consume what ``decision`` placed and record its group occupancy."""
         self.define_groups(getattr(decision, 'groups', None) or {})
-        for key, location in decision.placements.items():
+        for location in decision.placements.values():
             self._place(location, 1, usage=True)
 
     def release(self, placements):
@@ -343,10 +380,7 @@ class Datacenter(object):
     # -- queries ----------------------------------------------------------
     def group_units(self, group, level):
         """{unit name: member count} of ``group`` at ``level``."""
-        index = {group_rules.HOST: self.group_hosts,
-                 group_rules.RACK: self.group_racks,
-                 group_rules.ZONE: self.group_zones}[level]
-        return index.get(group, {})
+        return self._group_index[level].get(group, _EMPTY)
 
     def dedicated(self, level):
         """{host or rack name: {exclusivity groups}} dedicated at ``level``."""

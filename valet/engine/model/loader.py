@@ -6,6 +6,7 @@ names the file and the field path (``zones[0].racks[1].hosts[2].vcpus``), so
 an operator can fix the file without reading code.
 """
 import pathlib
+import sys
 
 import jsonschema
 import yaml
@@ -24,13 +25,21 @@ RACK_METADATA = 'valet:rack'
 
 
 def examples_dir():
-    """The repository's ``examples/`` directory.
+    """The ``examples/`` directory shipped with Valet.
 
     Valet is installed in develop (editable) mode with pbr, so the examples
     stay at the repository root next to the package rather than being
-    copied into it.
+    copied into it.  A regular install puts them under
+    ``<prefix>/share/valet/examples`` (setup.cfg ``data_files``).
     """
-    return pathlib.Path(__file__).resolve().parents[3] / 'examples'
+    candidates = (
+        pathlib.Path(__file__).resolve().parents[3] / 'examples',
+        pathlib.Path(sys.prefix) / 'share' / 'valet' / 'examples',
+    )
+    for candidate in candidates:
+        if (candidate / 'datacenters').is_dir():
+            return candidate
+    return candidates[0]
 
 
 def default_datacenter_path():
@@ -149,7 +158,7 @@ def _metadata_text(value):
     return str(value)
 
 
-class _Builder(object):
+class _Builder:
     """Turns one validated document into an Inventory; one use only."""
 
     def __init__(self, path, document, defaults):

@@ -151,7 +151,7 @@ def _group_names(value, where):
     return value
 
 
-class _Parser(object):
+class _Parser:
 
     def __init__(self, flavors, known_groups, project_id):
         self.flavors = flavors
@@ -159,6 +159,7 @@ class _Parser(object):
         self.project_id = project_id
         self.groups = {}           # name -> GroupRequest
         self.group_keys = {}       # OS::Valet::Group / assignment key -> name
+        self.group_resources = {}  # OS::Valet::Group key -> name
         self.legacy = set()        # Valet 1.0 assignments defining a group
         self.parents = {}          # group name -> {parent group names}
         self.direct = {}           # server key -> {group name: where}
@@ -243,11 +244,12 @@ class _Parser(object):
                       % (name, defined.source, defined.type, defined.level),
                       exception.InvalidGroup)
             return defined
+        if known is not None:
+            # The DB's membership is authoritative: a plan cannot widen it.
+            members = known.get('members') or []
         group = GroupRequest(
             name=name, type=kind, level=level, description=description or '',
-            members=list(members if members is not None else
-                         (known or {}).get('members') or []),
-            new=known is None, source=where)
+            members=list(members or []), new=known is None, source=where)
         self.groups[name] = group
         return group
 
@@ -267,6 +269,7 @@ class _Parser(object):
                         _field(props, 'description', where, str),
                         props.get('members'))
         self.group_keys[key] = name
+        self.group_resources[key] = name
 
     def _define_assignment_group(self, key, resource):
         """Valet 1.0: group_type/group_name/level on the assignment."""
@@ -287,11 +290,17 @@ class _Parser(object):
             # when the assignment itself is parsed.
             ref = _ref(props.get('group'))
             if ref is not None:
-                self.group_keys[key] = self.group_keys.get(ref, ref)
+                self.group_keys[key] = self._name_of(ref)
+
+    def _name_of(self, value):
+        """A group name, else the key of an OS::Valet::Group resource."""
+        if value in self.groups or value in self.known:
+            return value
+        return self.group_resources.get(value, value)
 
     def _reference(self, value, where):
         """A group reference: a group name or an OS::Valet::Group key."""
-        name = self.group_keys.get(value, value)
+        name = self._name_of(value)
         group = self.groups.get(name)
         if group is None:
             known = self.known.get(name)

@@ -16,7 +16,7 @@ class Location:
     vcpus: int = 0
     memory_mb: int = 0
     disk_gb: int = 0
-    groups: tuple = ()
+    groups: list = dataclasses.field(default_factory=list)
     flavor: str = None
 
     def as_placement(self, orchestration_id, stack_id=None):

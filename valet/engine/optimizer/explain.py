@@ -10,7 +10,7 @@ from valet import exception
 from valet.engine.optimizer import filters
 
 
-class Elimination(object):
+class Elimination:
     """Per-rule counts of the candidates a member lost."""
 
     def __init__(self, considered):

@@ -9,13 +9,14 @@ is what the explanation reports (DESIGN §5.4).
 from valet.engine.model import groups as rules
 from valet.engine.optimizer import extra_specs
 
-RULES = ('disabled', 'zone', 'host', 'extra_specs', 'storage', 'capacity',
-         'affinity', 'exclusivity', 'diversity')
+RULES = ('disabled', 'zone', 'host', 'candidates', 'extra_specs', 'storage',
+         'capacity', 'affinity', 'exclusivity', 'diversity')
 
 CODES = {
     'disabled': 'no_enabled_host',
     'zone': 'zone_unsatisfiable',
     'host': 'host_unsatisfiable',
+    'candidates': 'candidates_unsatisfiable',
     'extra_specs': 'extra_specs_unsatisfiable',
     'storage': 'storage_unsatisfiable',
     'capacity': 'capacity',
@@ -26,14 +27,16 @@ CODES = {
 }
 
 
-class Filters(object):
+class Filters:
 
-    def __init__(self, datacenter, overlay, group_defs):
+    def __init__(self, datacenter, overlay, group_defs, candidates=None):
         self.dc = datacenter
+        self.candidates = candidates   # None, or the host names allowed
         self.overlay = overlay
         self.defs = group_defs
         self._storage = {}         # id(bundle) -> zones able to hold volumes
         self._groups = {}          # id(bundle) -> (affinity, excl, div)
+        self.last_free = None
 
     def _bundle_groups(self, bundle):
         cached = self._groups.get(id(bundle))
@@ -64,13 +67,19 @@ class Filters(object):
         return zones
 
     def check(self, host, bundle):
-        """None if ``host`` can take ``bundle``, else (rule, group or None)."""
+        """None if ``host`` can take ``bundle``, else (rule, group or None).
+
+        On success ``self.last_free`` holds the host's free capacity, so the
+        caller can score the host without computing it again.
+        """
         if not host.enabled:
             return 'disabled', None
         if bundle.zone and host.zone != bundle.zone:
             return 'zone', None
         if bundle.host and host.name != bundle.host:
             return 'host', None
+        if self.candidates is not None and host.name not in self.candidates:
+            return 'candidates', None
         for requirement in bundle.requirements:
             if not extra_specs.host_matches(host.metadata, requirement):
                 return 'extra_specs', None
@@ -81,23 +90,27 @@ class Filters(object):
                 or free[2] < bundle.disk_gb):
             return 'capacity', None
         overlay = self.overlay
+        units = {rules.HOST: host.name, rules.RACK: host.rack,
+                 rules.ZONE: host.zone}
         affinity, exclusivity, diversity = self._bundle_groups(bundle)
         for name, level in affinity:
-            units = overlay.group_units(name, level)
-            if units and host.unit(level) not in units:
+            if (overlay.group_placed(name, level)
+                    and not overlay.has_group(name, level, units[level])):
                 return 'affinity', name
         for name, level in exclusivity:
             # Empty, or holding only members of this group.
             if overlay.unit_total(host, level) != overlay.group_count(
-                    name, level, host.unit(level)):
+                    name, level, units[level]):
                 return 'exclusivity', name
         for level in (rules.HOST, rules.RACK):
-            for owner in sorted(overlay.dedicated_to(level, host.unit(level))):
+            owners = overlay.dedicated_to(level, units[level])
+            for owner in sorted(owners) if owners else ():
                 if owner not in bundle.groups:
                     return 'exclusivity', owner
         for name, level in diversity:
-            if overlay.has_group(name, level, host.unit(level)):
+            if overlay.has_group(name, level, units[level]):
                 return 'diversity', name
+        self.last_free = free
         return None
 
 

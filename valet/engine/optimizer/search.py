@@ -27,26 +27,29 @@ PACK = 'pack'          # tightest fit first: consolidation (the default)
 SPREAD = 'spread'      # most room first: the fallback when packing fails
 
 
-def place(datacenter, request, seed=0, max_restarts=MAX_RESTARTS):
+def place(datacenter, request, seed=0, candidate_hosts=None,
+          max_restarts=MAX_RESTARTS):
     """Decide where every server and volume of ``request`` goes.
 
-    Returns a :class:`~decision.Decision`; raises InvalidPlan for plans no
-    datacenter could satisfy, NotSupported for rules this optimizer lacks
-    and PlacementFailed (with a structured reason) when this datacenter
-    cannot hold the plan.
+    ``candidate_hosts``: if given, the only hosts servers may use (what
+    Nova's other filters left).  Returns a :class:`~decision.Decision`;
+    raises InvalidPlan for plans no datacenter could satisfy, NotSupported
+    for rules this optimizer lacks and PlacementFailed (with a structured
+    reason) when this datacenter cannot hold the plan.
     """
     defs = group_definitions(datacenter, request)
     clusters = structure.build(request, defs)
-    search = _Search(datacenter, request, defs, seed)
+    search = _Search(datacenter, request, defs, seed, candidate_hosts)
     restarts = 0
     for mode in (PACK, SPREAD):
         order = _initial_order(clusters, defs)
+        tries = 0
         while True:
             search.reset(mode)
             failed = search.run(order)
-            if failed is None or failed is order[0] or (
-                    restarts >= max_restarts):
+            if failed is None or failed is order[0] or tries >= max_restarts:
                 break
+            tries += 1
             restarts += 1
             order = [failed] + [c for c in order if c is not failed]
         if failed is None:
@@ -92,13 +95,14 @@ def _initial_order(clusters, defs):
     return [cluster for _, cluster in sorted(enumerate(clusters), key=key)]
 
 
-class _Search(object):
+class _Search:
 
-    def __init__(self, datacenter, request, defs, seed):
+    def __init__(self, datacenter, request, defs, seed, candidates=None):
         self.dc = datacenter
         self.request = request
         self.defs = defs
         self.seed = seed
+        self.candidates = None if candidates is None else frozenset(candidates)
         self._ties = {}
         self.all_hosts = [datacenter.hosts[n] for n in sorted(datacenter.hosts)]
         self.backtracks = 0
@@ -107,7 +111,8 @@ class _Search(object):
     def reset(self, mode):
         self.mode = mode
         self.overlay = state.Overlay(self.dc, self.defs)
-        self.filters = filters.Filters(self.dc, self.overlay, self.defs)
+        self.filters = filters.Filters(self.dc, self.overlay, self.defs,
+                                       self.candidates)
 
     def tiebreak(self, name):
         """Names, or with a seed a stable pseudo-random order of them."""
@@ -171,7 +176,7 @@ class _Search(object):
         for host in hosts:
             if check(host, bundle) is not None:
                 continue
-            key = self._score(host, bundle)
+            key = self._score(host, bundle, self.filters.last_free)
             if best is None or key < best[0]:
                 best = (key, host)
         if best is None:
@@ -180,19 +185,18 @@ class _Search(object):
         return True
 
     # -- preferences ------------------------------------------------------
-    def _score(self, host, bundle):
+    def _score(self, host, bundle, free):
         """Used hosts first, then the tightest (or loosest) fit, the name."""
-        free = self.overlay.free(host)
         leftover = 0.0
-        for capacity, available, need in (
-                (host.vcpus, free[0], bundle.vcpus),
-                (host.memory_mb, free[1], bundle.memory_mb),
-                (host.disk_gb, free[2], bundle.disk_gb)):
-            if capacity > 0:
-                leftover += (available - need) / float(capacity)
-        opens = 0 if self.overlay.occupied(host) else 1
+        if host.vcpus > 0:
+            leftover += (free[0] - bundle.vcpus) / host.vcpus
+        if host.memory_mb > 0:
+            leftover += (free[1] - bundle.memory_mb) / host.memory_mb
+        if host.disk_gb > 0:
+            leftover += (free[2] - bundle.disk_gb) / host.disk_gb
         if self.mode == SPREAD:
             leftover = -leftover
+        opens = 0 if self.overlay.occupied(host) else 1
         return opens, leftover, self.tiebreak(host.name)
 
     def _hosts_in(self, zone):
@@ -256,7 +260,7 @@ class _Search(object):
                 kind=decision_mod.SERVER, name=server.name,
                 location=host.name, rack=host.rack, zone=host.zone,
                 vcpus=server.vcpus, memory_mb=server.memory_mb,
-                disk_gb=server.disk_gb, groups=tuple(server.groups),
+                disk_gb=server.disk_gb, groups=list(server.groups),
                 flavor=server.flavor)
         for key in sorted(self.request.volumes):
             volume = self.request.volumes[key]

@@ -8,7 +8,7 @@ So tentative assignments live here as deltas over the model's numbers, and
 from valet.engine.model import groups as rules
 
 
-class Overlay(object):
+class Overlay:
 
     def __init__(self, datacenter, group_defs):
         self.dc = datacenter
@@ -74,8 +74,15 @@ class Overlay(object):
         return (unit in self.dc.group_units(group, level)
                 or unit in self.units.get((group, level), ()))
 
+    def group_placed(self, group, level):
+        """Does ``group`` have any member yet (model or tentative)?"""
+        return bool(self.dc.group_units(group, level)
+                    or self.units.get((group, level)))
+
     def dedicated_to(self, level, unit):
         """Exclusivity groups (at ``level``) that own ``unit``."""
+        if not self.exclusive_groups and not self.dedicated[level]:
+            return ()
         owners = self.dedicated[level].get(unit, ())
         tentative = [name for name in self.exclusive_groups
                      if self.defs[name][1] == level

@@ -76,7 +76,7 @@ class Cluster:
         return [s for hb in self.host_bundles for s in hb.servers]
 
 
-class _UnionFind(object):
+class _UnionFind:
     def __init__(self, keys):
         self.parent = {k: k for k in keys}
 
@@ -99,7 +99,7 @@ class _UnionFind(object):
         return list(result.values())
 
 
-class Groups(object):
+class Groups:
     """Group types/levels and this plan's members of each group."""
 
     def __init__(self, request, group_defs):

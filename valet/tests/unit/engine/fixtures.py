@@ -24,7 +24,8 @@ def make_inventory(layout, vcpus=8, memory_mb=16384, disk_gb=200,
             inv.racks[rack] = inventory.Rack(rack, zone)
             for i in range(1, count + 1):
                 name = '%sh%02d' % (rack, i)
-                spec = dict(vcpus=vcpus, memory_mb=memory_mb, disk_gb=disk_gb)
+                spec = {'vcpus': vcpus, 'memory_mb': memory_mb,
+                        'disk_gb': disk_gb}
                 spec.update((host_overrides or {}).get(name, {}))
                 inv.hosts[name] = inventory.Host(
                     name=name, zone=zone, rack=rack, **spec)

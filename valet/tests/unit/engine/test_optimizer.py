@@ -169,7 +169,7 @@ def test_global_groups_across_two_plans(kind, level):
     first = fx.servers('one', 2 if kind != 'diversity' or level == 'host'
                        else 1, groups=['g'])
     first['outsider-1'] = fx.server()
-    req1, result1 = decide(dc, first, groups)
+    _, result1 = decide(dc, first, groups)
     dc.apply(result1)
     known = {'g': dict(groups['g'], name='g', members=[])}
     second = fx.servers('two', 2, groups=['g'])
@@ -223,7 +223,7 @@ def _template(name):
                                   'with-volume.yaml'])
 def test_example_templates_place_on_the_small_datacenter(name):
     dc = fx.small_dc()
-    req, result = decide(dc, fx.hot_to_resources(_template(name)))
+    _, result = decide(dc, fx.hot_to_resources(_template(name)))
     if name == 'three-tier.yaml':
         webs = units(result, ['web-1', 'web-2', 'web-3'], 'location')
         assert len(set(webs)) == 3
@@ -389,3 +389,79 @@ def test_rack_affinity_with_host_diversity_is_fine():
         'd': {'type': 'diversity', 'level': 'host'}})
     assert len(set(units(result, resources, 'rack'))) == 1
     assert len(set(units(result, resources, 'location'))) == 3
+
+
+def test_candidate_hosts_restrict_every_server():
+    dc = fx.make_dc(TWO_ZONES)
+    req = fx.plan(dc, fx.servers('s', 3))
+    result = search.place(dc, req, candidate_hosts=['ch01', 'dh03'])
+    assert {p.location for p in result.placements.values()} <= {'ch01',
+                                                                'dh03'}
+    with pytest.raises(exception.PlacementFailed) as info:
+        search.place(dc, req, candidate_hosts=[])
+    assert info.value.reason['code'] == 'candidates_unsatisfiable'
+    assert info.value.reason['eliminated'] == {'candidates': 12}
+
+
+def test_disabled_hosts_are_never_used():
+    dc = fx.make_dc({'z': {'a': 2}}, state={'hosts': {'ah01': {
+        'enabled': False}}})
+    _, result = decide(dc, fx.servers('s', 2))
+    assert {p.location for p in result.placements.values()} == {'ah02'}
+    dc.hosts['ah02'].enabled = False
+    reason = _fail(dc, fx.servers('s', 1))
+    assert reason['code'] == 'no_enabled_host'
+
+
+def test_volume_types_and_unattached_volumes():
+    dc = fx.small_dc()
+    _, result = decide(dc, {
+        'fast': {'type': 'OS::Cinder::Volume',
+                 'properties': {'size': 10, 'volume_type': 'ssd'}},
+        'plain': {'type': 'OS::Cinder::Volume', 'properties': {
+            'size': 10, 'availability_zone': 'nova'}}})
+    assert result.placements['fast'].location == 'cinder@ssd#r03'
+    assert result.placements['plain'].zone == 'nova'
+    reason = _fail(dc, {'v': {'type': 'OS::Cinder::Volume', 'properties': {
+        'size': 10, 'volume_type': 'ssd', 'availability_zone': 'elsewhere'}}})
+    assert reason['code'] == 'zone_unsatisfiable'
+
+
+def test_nested_groups_from_assignments_are_honoured():
+    dc = fx.make_dc(TWO_ZONES)
+    resources = fx.servers('s', 3)
+    resources.update({
+        'outer': {'type': 'OS::Valet::Group', 'properties': {
+            'name': 'outer', 'type': 'affinity', 'level': 'rack'}},
+        'inner': {'type': 'OS::Valet::Group', 'properties': {
+            'name': 'inner', 'type': 'diversity', 'level': 'host'}},
+        'a1': {'type': 'OS::Valet::GroupAssignment', 'properties': {
+            'group': 'inner', 'resources': ['s-1', 's-2', 's-3']}},
+        'a2': {'type': 'OS::Valet::GroupAssignment', 'properties': {
+            'group': 'outer', 'resources': ['a1']}}})
+    _, result = decide(dc, resources)
+    assert len(set(units(result, ['s-1', 's-2', 's-3'], 'rack'))) == 1
+    assert len(set(units(result, ['s-1', 's-2', 's-3'], 'location'))) == 3
+
+
+def test_decision_round_trips_through_the_model():
+    dc = fx.small_dc()
+    _, result = decide(dc, fx.hot_to_resources(_template(
+        'three-tier.yaml')))
+    assert result.groups == {
+        'three-tier-db': {'type': 'diversity', 'level': 'rack'},
+        'three-tier-web': {'type': 'diversity', 'level': 'host'}}
+    assert result.new_groups == ['three-tier-db', 'three-tier-web']
+    before = fx.snapshot(dc)
+    dc.apply(result)
+    dc.release(result.as_placements('stack'))
+    after = fx.snapshot(dc)
+    assert after[:5] == before[:5]
+
+
+def test_empty_plan_and_volume_only_plan():
+    dc = fx.small_dc()
+    assert search.place(dc, fx.plan(dc, {})).placements == {}
+    _, result = decide(dc, {'v': {'type': 'OS::Cinder::Volume',
+                                  'properties': {'size': 1}}})
+    assert result.placements['v'].kind == 'volume'

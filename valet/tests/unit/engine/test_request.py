@@ -143,6 +143,16 @@ def test_group_with_members_is_usable_by_members_only():
     assert 'not a member' in str(info.value)
 
 
+def test_a_plan_cannot_widen_the_members_of_a_known_group():
+    resources = {
+        'g': {'type': 'OS::Valet::Group', 'properties': {
+            'name': 'private', 'type': 'diversity', 'level': 'rack',
+            'members': ['p3']}},
+        'a': srv(metadata={'valet': {'groups': ['private']}})}
+    with pytest.raises(exception.InvalidGroup):
+        parse(resources, project_id='p3')
+
+
 def _group(name, kind, level, **extra):
     return {'type': 'OS::Valet::Group',
             'properties': dict(extra, name=name, type=kind, level=level)}
