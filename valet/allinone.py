@@ -55,8 +55,6 @@ class AllInOne:
         url = self.conf.database.connection
         migration.upgrade(url)
         self.db = db_api.Database.from_conf(self.conf)
-        if self.transport_url == rpc.IN_PROCESS_URL:
-            rpc.disable_heartbeats(self.conf)
         self.transport = rpc.get_transport(self.conf, url=self.transport_url)
         self.engine = engine_service.EngineService(
             self.conf, transport=self.transport, db=self.db)

@@ -7,8 +7,8 @@
 import sys
 
 from oslo_config import cfg
-from oslo_log import log
 
+from valet.cmd import cli_logging
 from valet import conf as valet_conf
 from valet import context as valet_context
 from valet.db import api as db_api
@@ -62,12 +62,12 @@ def add_command_parsers(subparsers):
 def main(argv=None):
     conf = cfg.ConfigOpts()
     valet_conf.register_opts(conf)
-    log.register_options(conf)
+    cli_logging.register(conf)
     conf.register_cli_opt(cfg.SubCommandOpt(
         'category', title='Commands', handler=add_command_parsers))
     conf(sys.argv[1:] if argv is None else argv, project='valet',
          prog='valet-manage')
-    log.setup(conf, 'valet')
+    cli_logging.setup(conf)
     try:
         conf.category.func(conf)
     except exception.Invalid as e:

@@ -5,6 +5,7 @@ from oslo_config import cfg
 from oslo_upgradecheck import common_checks
 from oslo_upgradecheck import upgradecheck
 
+from valet.cmd import cli_logging
 from valet import conf as valet_conf
 from valet import context as valet_context
 from valet.db import migration
@@ -59,6 +60,7 @@ class Checks(upgradecheck.UpgradeCommands):
 def main(argv=None):
     conf = cfg.ConfigOpts()
     valet_conf.register_opts(conf)
+    cli_logging.register(conf)
     checks = Checks(conf)
     # check_policy_json reads the policy options from this conf.
     checks._upgrade_checks = tuple(

@@ -33,11 +33,14 @@ def _register_global_only_opts(conf):
 def get_transport(conf, url=None):
     """An RPC transport; ``url`` overrides ``[DEFAULT] transport_url``."""
     _register_global_only_opts(conf)
-    return messaging.get_rpc_transport(conf, url=url,
+    parsed = messaging.TransportURL.parse(conf, url)
+    if parsed.transport == 'kombu+memory':
+        _disable_heartbeats(conf)
+    return messaging.get_rpc_transport(conf, url=parsed,
                                        allowed_remote_exmods=ALLOWED_EXMODS)
 
 
-def disable_heartbeats(conf):
+def _disable_heartbeats(conf):
     """The in-process bus has no broker to keep alive: no heartbeat thread,
     and no warning that it is unsupported."""
     from oslo_messaging import opts

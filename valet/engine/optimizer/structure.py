@@ -149,10 +149,8 @@ def build(request, group_defs):
               for level in rules.LEVELS}
     _check_contradictions(groups, levels)
     host_of = {}
-    host_bundles = {}
     for keys in levels[rules.HOST]:
         bundle = _host_bundle(request, keys, groups)
-        host_bundles[keys[0]] = bundle
         for key in keys:
             host_of[key] = bundle
     rack_of = {}
