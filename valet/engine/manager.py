@@ -55,7 +55,14 @@ class EngineManager:
             self.inventory,
             state=db_inventory.load_state(self.db, ctx),
             placements=db_placements.load_all(self.db, ctx),
-            standby_ratio=opt.standby_ratio)
+            ratios={'cpu': opt.cpu_allocation_ratio,
+                    'ram': opt.ram_allocation_ratio,
+                    'disk': opt.disk_allocation_ratio},
+            standby_ratio=opt.standby_ratio,
+            groups=self._known_groups(ctx))
+
+    def _known_groups(self, ctx):
+        return {g['name']: g for g in db_groups.list_groups(self.db, ctx)}
 
     # -- RPC-facing actions ------------------------------------------------
 
@@ -109,16 +116,12 @@ class EngineManager:
         for attempt in self._attempts():
             request = plan_request.parse_plan(
                 resources, flavors=self.datacenter.flavors,
-                known_groups={g['name']: g for g in
-                              db_groups.list_groups(self.db, ctx)},
+                known_groups=self._known_groups(ctx),
                 groups=groups, plan_name=plan_name, stack_id=stack_id,
                 project_id=ctx.project_id)
-            if locations:
-                raise exception.NotSupported(
-                    detail='locations: restricting a plan to candidate hosts '
-                           'is not supported yet')
             decision = search.place(
-                self.datacenter, request, seed=self.conf.optimizer.seed)
+                self.datacenter, request, seed=self.conf.optimizer.seed,
+                candidate_hosts=locations or None)
             if dry_run:
                 return self._plan_view(plan_name, stack_id, ctx, decision)
             consumption = db_inventory.Consumption.from_dict(
@@ -136,6 +139,9 @@ class EngineManager:
             except exception.GenerationConflict:
                 self._on_conflict(ctx, attempt)
                 continue
+            self.datacenter.define_groups(
+                {g.name: {'type': g.type, 'level': g.level}
+                 for g in request.new_groups})
             self.datacenter.apply(decision)
             self.datacenter.set_generations(consumption.next_generations())
             self.generation += 1

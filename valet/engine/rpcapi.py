@@ -3,6 +3,9 @@
 API version history:
 
     1.0 - Initial version: ping, create_plan, delete_plan.
+    1.1 - Stack actions and plugin calls: update_plan, migrate, reserve,
+          schedule_instance, schedule_volume; queries group_members,
+          invalid_placements, explain; sync_inventory (cast).
 
 Payloads are plain JSON-able dicts.  Errors come back as
 ``valet.exception`` classes with their code and structured reason.  Calls the
@@ -15,7 +18,7 @@ import oslo_messaging as messaging
 from valet import exception
 from valet import rpc
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class EngineAPI:
@@ -59,3 +62,62 @@ class EngineAPI:
     def delete_plan(self, context, stack_id):
         """Delete a plan and release its capacity."""
         return self._call(context, '1.0', 'delete_plan', stack_id=stack_id)
+
+    def update_plan(self, context, stack_id, resources,
+                    original_resources=None):
+        """Pin unchanged members, place new or resized ones, release removed
+        ones; → the plan."""
+        return self._call(context, '1.1', 'update_plan', stack_id=stack_id,
+                          resources=resources,
+                          original_resources=original_resources)
+
+    def migrate(self, context, stack_id, orchestration_id,
+                excluded_hosts=None):
+        """Move one member away from its host and ``excluded_hosts``."""
+        return self._call(context, '1.1', 'migrate', stack_id=stack_id,
+                          orchestration_id=orchestration_id,
+                          excluded_hosts=excluded_hosts or [])
+
+    def reserve(self, context, candidate_hosts, orchestration_id=None,
+                resource_id=None, instance_uuid=None, action='reserve'):
+        """Nova boots a planned member: reserve its host if Nova's filters
+        left it, else replan it inside ``candidate_hosts``; → placement."""
+        return self._call(context, '1.1', 'reserve',
+                          orchestration_id=orchestration_id,
+                          resource_id=resource_id,
+                          instance_uuid=instance_uuid,
+                          candidate_hosts=candidate_hosts, action=action)
+
+    def schedule_instance(self, context, instance_uuid, flavor, groups=None,
+                          az=None, candidate_hosts=None):
+        """Place a server no plan knows (ad-hoc boot); → placement."""
+        return self._call(context, '1.1', 'schedule_instance',
+                          instance_uuid=instance_uuid, flavor=flavor,
+                          groups=groups or [], az=az,
+                          candidate_hosts=candidate_hosts)
+
+    def schedule_volume(self, context, volume_id, size_gb, volume_type=None,
+                        az=None, orchestration_id=None, candidate_pools=None):
+        """Choose the pool of a volume, planned or ad hoc; → placement."""
+        return self._call(context, '1.1', 'schedule_volume',
+                          volume_id=volume_id, size_gb=size_gb,
+                          volume_type=volume_type, az=az,
+                          orchestration_id=orchestration_id,
+                          candidate_pools=candidate_pools)
+
+    def group_members(self, context, group):
+        """Where the members of a named group are placed."""
+        return self._call(context, '1.1', 'group_members', group=group)
+
+    def invalid_placements(self, context):
+        """Placements that reality (Nova) no longer matches."""
+        return self._call(context, '1.1', 'invalid_placements')
+
+    def explain(self, context, stack_id):
+        """Why each member of a plan went where it did."""
+        return self._call(context, '1.1', 'explain', stack_id=stack_id)
+
+    def sync_inventory(self, context):
+        """Ask the engines to run their collectors now (no answer)."""
+        cctxt = self.client.prepare(version='1.1', fanout=True)
+        cctxt.cast(context, 'sync_inventory')

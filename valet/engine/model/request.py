@@ -75,6 +75,9 @@ class PlanRequest:
     plan_name: str = None
     stack_id: str = None
     project_id: str = None
+    # Every known exclusivity group (name -> level), named by the plan or
+    # not: no member of this plan may land on the hosts/racks they own.
+    known_exclusive: dict = dataclasses.field(default_factory=dict)
 
     @property
     def new_groups(self):
@@ -190,9 +193,15 @@ class _Parser:
             for key in by_type.get(kind, ()):
                 self._assignment(key, resources[key], typed)
         self._resolve_membership()
+        known_exclusive = {
+            name: group.get('level') for name, group in sorted(
+                self.known.items())
+            if group.get('type') == rules.EXCLUSIVITY
+            and group.get('level') in (rules.HOST, rules.RACK)}
         return PlanRequest(servers=self.servers, volumes=self.volumes,
                            groups=self.groups, plan_name=plan_name,
-                           stack_id=stack_id, project_id=self.project_id)
+                           stack_id=stack_id, project_id=self.project_id,
+                           known_exclusive=known_exclusive)
 
     # -- resource types ---------------------------------------------------
     def _types(self, resources):

@@ -62,10 +62,14 @@ def place(datacenter, request, seed=0, candidate_hosts=None,
 
 
 def group_definitions(datacenter, request):
-    """{name: (type, level)} for every group the plan's servers name."""
+    """{name: (type, level)} of every group the model or the plan knows."""
     defs = {}
     for name, spec in datacenter.groups.items():
         defs[name] = (spec['type'], spec['level'])
+    # The DB's exclusivity groups keep outsiders away even when the model
+    # was built without group definitions.
+    for name, level in getattr(request, 'known_exclusive', {}).items():
+        defs[name] = (rules.EXCLUSIVITY, level)
     for name, group in request.groups.items():
         defs[name] = (group.type, group.level)
     for key in sorted(request.servers):

@@ -30,9 +30,8 @@ class Overlay:
         for level, index in self.dedicated.items():
             for unit, names in datacenter.dedicated(level).items():
                 index.setdefault(unit, set()).update(names)
-        self.exclusive_groups = sorted(
-            name for name, (kind, _) in group_defs.items()
-            if kind == rules.EXCLUSIVITY)
+        # Exclusivity groups with tentative members (only the plan's own).
+        self.exclusive_groups = set()
 
     # -- queries ----------------------------------------------------------
     def free(self, host):
@@ -84,7 +83,7 @@ class Overlay:
         if not self.exclusive_groups and not self.dedicated[level]:
             return ()
         owners = self.dedicated[level].get(unit, ())
-        tentative = [name for name in self.exclusive_groups
+        tentative = [name for name in sorted(self.exclusive_groups)
                      if self.defs[name][1] == level
                      and unit in self.units.get((name, level), ())]
         if not tentative:
@@ -132,6 +131,8 @@ class Overlay:
             else:
                 self.assigned.pop(server.key, None)
             for group in server.groups:
+                if self.defs[group][0] == rules.EXCLUSIVITY:
+                    self.exclusive_groups.add(group)
                 for level in rules.LEVELS:
                     units = self.units.setdefault((group, level), {})
                     unit = host.unit(level)

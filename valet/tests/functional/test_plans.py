@@ -255,3 +255,29 @@ def test_rpc_retry_with_same_request_id_books_once(aio):
                                                            sort_keys=True)
     assert usage(aio) == booked
     assert len(all_rows(aio)) == 2
+
+
+def test_locations_restrict_the_candidate_hosts(aio, client):
+    allowed = sorted(inventory(aio).hosts)[:3]
+    res = {'g': group('three', 'diversity', 'host')}
+    for i in range(3):
+        res['s%d' % i] = server('s%d' % i, 'm1.tiny', ['three'])
+    resp = client('POST', '/v1/plans', {'plan_name': 'l', 'stack_id': 'l',
+                                        'resources': res,
+                                        'locations': allowed})
+    assert resp.status_int == 201, resp.text
+    got = sorted(p['location'] for p in resp.json['plan']['placements']
+                 .values())
+    assert got == allowed
+
+
+def test_exclusivity_keeps_out_other_servers(aio, client):
+    res = {'g': group('mine', 'exclusivity', 'host'),
+           'a': server('a', groups=['mine']), 'b': server('b', groups=['mine'])}
+    assert create(client, 'excl', res).status_int == 201
+    # A later plan's servers never land on the exclusive hosts.
+    other = {'x%d' % i: server('x%d' % i, 'm1.tiny') for i in range(6)}
+    assert create(client, 'other', other).status_int == 201
+    inv = inventory(aio)
+    rules.assert_exclusive(all_rows(aio), inv, ['a', 'b'], 'host')
+    rules.assert_capacity(all_rows(aio), inv)

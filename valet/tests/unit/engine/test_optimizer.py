@@ -199,6 +199,18 @@ def test_exclusivity_of_a_group_the_plan_does_not_name():
     assert {p.location for p in result.placements.values()} == {'ah02'}
 
 
+def test_known_exclusivity_groups_hold_without_model_definitions():
+    # The model was built without group types; the DB's groups (passed to
+    # parse_plan) still keep outsiders off the exclusive host.
+    dc = fx.make_dc({'z': {'a': 2}}, placements=[
+        {'kind': 'server', 'location': 'ah01', 'vcpus': 1, 'groups': ['e']}])
+    known = {'e': {'name': 'e', 'type': 'exclusivity', 'level': 'host',
+                   'members': []}}
+    req, result = decide(dc, fx.servers('s', 3), known=known)
+    assert req.known_exclusive == {'e': 'host'}
+    assert {p.location for p in result.placements.values()} == {'ah02'}
+
+
 def test_nested_templates_share_a_global_group():
     dc = fx.small_dc()
     parent = fx.hot_to_resources(_template('nested-parent.yaml'))
