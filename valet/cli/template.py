@@ -59,12 +59,12 @@ def _read(path):
         with open(path) as f:
             text = f.read()
     except OSError as e:
-        raise exception.InvalidTemplate(path=path, detail=e.strerror)
+        raise exception.InvalidTemplate(path=path, detail=e.strerror) from e
     try:
         data = (json.loads(text) if path.endswith('.json')
                 else yaml.safe_load(text))
     except (ValueError, yaml.YAMLError) as e:
-        raise exception.InvalidTemplate(path=path, detail=_syntax(e))
+        raise exception.InvalidTemplate(path=path, detail=_syntax(e)) from e
     if not isinstance(data, dict):
         raise exception.InvalidTemplate(
             path=path, detail='the top level must be a mapping')

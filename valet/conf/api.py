@@ -1,6 +1,8 @@
 """[api]: the REST service."""
 from oslo_config import cfg
 
+from valet.conf import base
+
 NAME = 'api'
 TITLE = 'Valet REST API options'
 
@@ -23,15 +25,6 @@ OPTS = [
 ]
 
 
-def _group():
-    # A fresh OptGroup per ConfigOpts: oslo.config keeps overrides on it.
-    return cfg.OptGroup(NAME, title=TITLE)
-
-
-def register_opts(conf):
-    conf.register_group(_group())
-    conf.register_opts(OPTS, group=NAME)
-
-
-def list_opts():
-    return {_group(): OPTS}
+_GROUP = base.OptionGroup(NAME, TITLE, OPTS)
+register_opts = _GROUP.register_opts
+list_opts = _GROUP.list_opts

@@ -38,14 +38,14 @@ class EngineAPI:
             return cctxt.call(context, method, **kwargs)
         except messaging.MessagingTimeout as e:
             raise exception.EngineUnavailable(
-                detail='no answer to %s within the timeout (%s)' % (method, e))
+                detail='no answer to %s within the timeout (%s)' % (method, e)) from e
         except messaging.RemoteError as e:
             # The engine failed in a way it does not export: not retriable.
             raise exception.ValetException(
-                'valet-engine failed during %s: %s' % (method, e.value))
+                'valet-engine failed during %s: %s' % (method, e.value)) from e
         except messaging.MessagingException as e:
             raise exception.EngineUnavailable(
-                detail='%s could not be delivered: %s' % (method, e))
+                detail='%s could not be delivered: %s' % (method, e)) from e
 
     def ping(self, context):
         """→ {engine_id, version, datacenter, hosts, generation}."""

@@ -29,14 +29,17 @@ def rpc_method(func):
         except TypeError as e:
             # Wrong or missing arguments from a client: its fault, not ours.
             if _is_signature_error(e, func):
-                raise exception.Invalid(detail='%s: %s' % (func.__name__, e))
+                raise exception.Invalid(
+                    detail='%s: %s' % (func.__name__, e)) from None
             LOG.exception('%s failed', func.__name__)
             raise exception.ValetException(
-                'Internal error in the engine during %s' % func.__name__)
+                'Internal error in the engine during %s'
+                % func.__name__) from None
         except Exception:
             LOG.exception('%s failed', func.__name__)
             raise exception.ValetException(
-                'Internal error in the engine during %s' % func.__name__)
+                'Internal error in the engine during %s'
+                % func.__name__) from None
     return wrapper
 
 

@@ -1,15 +1,13 @@
 """The operator commands as processes: valet-aio, valet-manage, valet-status."""
-import json
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from valet.tests.functional import fixtures
+from valet.tests.net import free_port
+from valet.tests.net import http
 from valet.tests import rules
 
 
@@ -19,23 +17,8 @@ def run(module, *args, timeout=120):
                           timeout=timeout)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={'Content-Type': 'application/json'})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-            return resp.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
 
 
 @pytest.fixture

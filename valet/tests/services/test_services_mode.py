@@ -1,14 +1,10 @@
 """Services mode as an operator runs it: valet-manage db sync, valet-engine
 and valet-api as their own processes, RabbitMQ between them, MariaDB or
 PostgreSQL underneath. The answer must equal the all-in-one answer."""
-import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
@@ -16,29 +12,21 @@ import pytest
 from valet import allinone
 from valet.tests import base_services
 from valet.tests.functional import fixtures
+from valet.tests.net import free_port
+from valet.tests.net import http as _http
 from valet.tests.functional.test_plans import three_tier
+
+
+def http(method, url, body=None):
+    return _http(method, url, body,
+                 headers={'X-Project-Id': 'demo', 'X-Roles': 'member'})
+
 
 DATACENTER = fixtures.example('datacenters', 'small.yaml')
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
-def http(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        'Content-Type': 'application/json', 'X-Project-Id': 'demo',
-        'X-Roles': 'member'})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            raw = resp.read()
-            return resp.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
 
 
 def valet_cmd(module, config, *args):
