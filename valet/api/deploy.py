@@ -6,6 +6,7 @@ From the outside in, a request goes through::
     HTTPProxyToWSGI      X-Forwarded-* / Forwarded from a TLS proxy
     CORS                 only when [cors] allowed_origin is set
     /healthcheck         oslo.middleware Healthcheck (no auth)
+    Microversion         OpenStack-API-Version in, and on every answer
     FaultWrapper         every error becomes Valet's JSON error body
     RequestBodySizeLimiter  [api] max_request_body_size
     auth                 keystonemiddleware (not for GET /) or noauth
@@ -23,6 +24,7 @@ import webob.exc
 from valet.api import auth
 from valet.api import fault
 from valet.api import handler
+from valet.api import microversion
 from valet.api import util
 from valet.policies import enforcer as policy
 
@@ -56,7 +58,7 @@ class ContentLengthLimit:
             length = int(environ.get('CONTENT_LENGTH') or 0)
         except ValueError:
             raise webob.exc.HTTPBadRequest(
-                'The Content-Length header must be an integer.')
+                'The Content-Length header must be an integer.') from None
         if length > self.max_size:
             raise webob.exc.HTTPRequestEntityTooLarge(
                 'The request body (%d bytes) is larger than the limit of %d '
@@ -104,7 +106,7 @@ def make_app(conf, engine_api, db, policy_enforcer=None):
         (valet.conf.new_conf); the oslo.middleware, oslo.policy and
         keystonemiddleware groups are registered on it as needed.
     :param engine_api: a valet.engine.rpcapi.EngineAPI, or any object with
-        its ``ping``, ``create_plan`` and ``delete_plan`` methods.
+        the methods of it the handlers call.
     :param db: a valet.db.api.Database, passed to the valet.db modules.
     :param policy_enforcer: an oslo.policy Enforcer with Valet's rules
         (valet.policies.enforcer.get_enforcer(conf) when None).
@@ -118,6 +120,7 @@ def make_app(conf, engine_api, db, policy_enforcer=None):
     app = _auth(app, conf)
     app = _body_size_limiter(app, conf.api.max_request_body_size)
     app = fault.FaultWrapper(app)
+    app = microversion.MicroversionMiddleware(app)
     app = PathDispatch(HEALTHCHECK_PATH,
                        healthcheck.Healthcheck(app, conf), app)
     app = _cors(app, conf)

@@ -19,6 +19,9 @@ LOG = logging.getLogger(__name__)
 
 JSON = 'application/json'
 
+# Seconds a client should wait before retrying after a 503.
+RETRY_AFTER = 5
+
 # Headers of a webob HTTP error worth keeping on the JSON response.
 _KEPT_HEADERS = ('Allow', 'Location', 'Retry-After', 'WWW-Authenticate')
 
@@ -40,7 +43,7 @@ def error_body(code, title, message, error_type, reason=None):
     return body
 
 
-def _response(code, body, headers=None):
+def json_response(code, body, headers=None):
     resp = webob.Response(status=code, content_type=JSON, charset=None)
     resp.body = json.dumps(body).encode('utf-8')
     for name, value in (headers or ()):
@@ -48,7 +51,7 @@ def _response(code, body, headers=None):
     return resp
 
 
-def _title(code):
+def title(code):
     cls = webob.exc.status_map.get(code)
     return cls.title if cls else 'Error'
 
@@ -61,21 +64,26 @@ def render(exc, request_id=None):
             LOG.warning('%s (%s): %s', exc.title, code, exc.message)
         else:
             LOG.info('%s (%s): %s', exc.title, code, exc.message)
-        return _response(code, error_body(code, exc.title, exc.message,
-                                          exc.error_type, exc.reason))
+        headers = ()
+        if code == 503:
+            # The engine or the database may be back soon: say when to retry.
+            headers = [('Retry-After', str(RETRY_AFTER))]
+        return json_response(code, error_body(code, exc.title, exc.message,
+                                              exc.error_type, exc.reason),
+                             headers)
     if isinstance(exc, webob.exc.HTTPException):
         code = exc.code
         message = exc.detail or exc.explanation or exc.title
         headers = [(k, v) for k, v in exc.headers.items()
                    if k in _KEPT_HEADERS]
         LOG.info('%s (%s): %s', exc.title, code, message)
-        return _response(code, error_body(code, exc.title, str(message),
-                                          _snake(exc.title)), headers)
+        return json_response(code, error_body(code, exc.title, str(message),
+                                              _snake(exc.title)), headers)
     LOG.exception('Unexpected error in valet-api (request %s)', request_id)
     message = ('An unexpected error occurred; the valet-api log has the '
                'details (request id %s).' % (request_id or '-'))
-    return _response(500, error_body(500, 'Internal Server Error', message,
-                                     'internal_error'))
+    return json_response(500, error_body(500, 'Internal Server Error',
+                                         message, 'internal_error'))
 
 
 def _is_ours(body):
@@ -118,11 +126,11 @@ def normalize(resp):
         except ValueError:
             pass
     code = resp.status_code
-    title = _title(code)
+    name = title(code)
     message = _message_of(resp) or resp.status
     headers = [(k, v) for k, v in resp.headers.items() if k in _KEPT_HEADERS]
-    return _response(code, error_body(code, title, message, _snake(title)),
-                     headers)
+    return json_response(code, error_body(code, name, message, _snake(name)),
+                         headers)
 
 
 class FaultWrapper:

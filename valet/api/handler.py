@@ -17,6 +17,7 @@ import webob.exc
 
 from valet.api import fault
 from valet.api.handlers import groups
+from valet.api.handlers import placements
 from valet.api.handlers import plans
 from valet.api.handlers import root
 from valet.api.handlers import status
@@ -33,20 +34,39 @@ ROUTE_DECLARATIONS = {
         'GET': status.get_status,
         'HEAD': status.head_status,
     },
-    '/v1/plans': {
-        'GET': plans.list_plans,
-        'POST': plans.create_plan,
-    },
-    '/v1/plans/{plan_id}': {
-        'GET': plans.get_plan,
-        'DELETE': plans.delete_plan,
-    },
     '/v1/groups': {
         'GET': groups.list_groups,
         'POST': groups.create_group,
     },
     '/v1/groups/{group_id}': {
         'GET': groups.get_group,
+        'PUT': groups.update_group,
+        'DELETE': groups.delete_group,
+    },
+    '/v1/groups/{group_id}/members': {
+        'PUT': groups.add_members,
+        'DELETE': groups.remove_member,
+    },
+    '/v1/groups/{group_id}/members/{member_id}': {
+        'GET': groups.check_member,
+        'DELETE': groups.remove_member,
+    },
+    '/v1/plans': {
+        'GET': plans.list_plans,
+        'POST': plans.create_plan,
+    },
+    '/v1/plans/{plan_id}': {
+        'GET': plans.get_plan,
+        'PUT': plans.update_plan,
+        'DELETE': plans.delete_plan,
+    },
+    '/v1/placements': {
+        'GET': placements.list_placements,
+    },
+    '/v1/placements/{placement_id}': {
+        'GET': placements.get_placement,
+        'POST': placements.update_placement,
+        'DELETE': placements.delete_placement,
     },
 }
 

@@ -102,7 +102,7 @@ def _path(error):
     return '.'.join(parts)
 
 
-def validate(body, schema):
+def validate(body, schema, where='request body'):
     """Validate ``body`` against a JSON Schema; raise Invalid (400) naming
     the field: ``"level: 'shelf' is not one of ['host', 'rack', 'zone']"``.
     """
@@ -118,8 +118,7 @@ def validate(body, schema):
     if len(message) > MAX_MESSAGE:
         # The message quotes the offending value, which may be huge.
         message = message[:MAX_MESSAGE - 3] + '...'
-    raise exception.Invalid('%s: %s' % (_path(error) or 'request body',
-                                        message))
+    raise exception.Invalid('%s: %s' % (_path(error) or where, message))
 
 
 def extract_json(req, schema):
@@ -137,8 +136,9 @@ def extract_json(req, schema):
     try:
         body = json.loads(raw.decode('utf-8'))
     except UnicodeDecodeError as exc:
-        raise exception.Invalid('The request body is not UTF-8: %s' % exc)
+        raise exception.Invalid('The request body is not UTF-8: %s'
+                                % exc) from None
     except ValueError as exc:
         raise exception.Invalid('Malformed JSON in the request body: %s'
-                                % exc)
+                                % exc) from None
     return validate(body, schema)

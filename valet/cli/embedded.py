@@ -13,17 +13,11 @@ import uuid
 import webob
 
 from valet import allinone
+from valet.cli import client
 from valet import conf as valet_conf
 
-
-class ApiError(Exception):
-    def __init__(self, status, body):
-        self.status = status
-        self.body = body if isinstance(body, dict) else {}
-        error = self.body.get('error') or {}
-        self.reason = self.body.get('reason') or error.get('reason')
-        super().__init__(error.get('message') or self.body.get(
-            'explanation') or 'HTTP %s' % status)
+# Kept here too: callers caught embedded.ApiError before the HTTP client.
+ApiError = client.ApiError
 
 
 class EmbeddedValet:
@@ -38,7 +32,7 @@ class EmbeddedValet:
         resp = req.get_response(self.app)
         data = resp.json if resp.body else None
         if resp.status_int >= 400:
-            raise ApiError(resp.status_int, data)
+            raise client.ApiError(resp.status_int, data)
         return data
 
 

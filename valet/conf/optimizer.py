@@ -19,6 +19,36 @@ OPTS = [
     cfg.IntOpt('seed', default=0,
                help='Seed for tie-breaking, so equal inputs give equal '
                     'placements.'),
+    cfg.ListOpt('filters', default=[
+        'disabled', 'zone', 'host', 'candidates', 'excluded', 'extra_specs',
+        'storage', 'capacity', 'bandwidth', 'affinity', 'exclusivity',
+        'diversity'],
+        help='Filter plugins (namespace valet.optimizer.filters) in the '
+             'order they check a host. A failure is explained by the '
+             'counts of hosts each rule eliminated, in this order.'),
+    cfg.ListOpt('scorers', default=['pipe_cost', 'pipe_lookahead',
+                                    'new_hosts', 'fit', 'stay'],
+                help='Scorer plugins (namespace valet.optimizer.scorers) '
+                     'whose weighted sum a host bundle minimises.'),
+    cfg.DictOpt('score_weights',
+                default={'pipe_cost': 1.0, 'pipe_lookahead': 0.5,
+                         'new_hosts': 50.0, 'fit': 1.0, 'stay': 10.0},
+                help='Weight of each scorer. pipe_cost is in Mbit/s x '
+                     'distance (0 same host, 1 same rack, 2 same zone, 3 '
+                     'farther); pipe_lookahead estimates it for peers not '
+                     'placed yet; new_hosts counts hosts opened; fit (0..1) '
+                     'prefers the tightest host; stay (0/1) keeps a '
+                     'replanned member on its host.'),
+    cfg.IntOpt('max_restarts', default=3, min=0,
+               help='Restarts of the search with the unit that failed '
+                    'placed first, before a failure is explained.'),
+    cfg.IntOpt('improve_passes', default=3, min=0,
+               help='Passes of the improvement phase (moving single '
+                    'bundles to cheaper hosts); 0 disables it.'),
+    cfg.FloatOpt('improve_budget_ms', default=15.0, min=0.0,
+                 help='Time cap of the improvement phase, counted from the '
+                      'start of the decision. Results are deterministic '
+                      'while a decision stays under it.'),
 ]
 
 

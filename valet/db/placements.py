@@ -109,23 +109,44 @@ def _set_groups(session, placement_id, names, known=None):
                          for gid in sorted(ids.values())])
 
 
+# Every column a batched insert sets, so all rows share one statement.
+_INSERT_DEFAULTS = {'resource_id': None, 'kind': 'server', 'location': None,
+                    'rack': None, 'zone': None, 'reserved': False,
+                    'flavor': None, 'vcpus': 0, 'memory_mb': 0, 'disk_gb': 0,
+                    'project_id': None, 'meta': {}, 'name': None}
+
+
 def insert(session, plan_id, placements, group_ids=None, project_id=None):
     """Insert placement dicts (with ``groups: [names]``) into a plan (or
     none: ad-hoc); returns their ids by orchestration id.  ``group_ids``
-    (name -> id) saves look-ups of groups the caller just ensured."""
-    ids = {}
+    (name -> id) saves look-ups of groups the caller just ensured.
+
+    Two executemany statements whatever the number of placements: one for
+    the placements, one for their group links.
+    """
+    ids, rows, names = {}, [], set()
     for placement in placements:
         if not placement.get('orchestration_id'):
             raise exception.Invalid(detail='a placement needs an '
                                            'orchestration_id')
-        values = _values(placement)
-        values.setdefault('project_id', project_id)
+        values = dict(_INSERT_DEFAULTS, **_values(placement))
+        if values['project_id'] is None:
+            values['project_id'] = project_id
         values.update(id=placement.get('id') or str(uuid.uuid4()),
-                      plan_id=plan_id)
-        session.execute(sa.insert(models.Placement).values(**values))
-        _set_groups(session, values['id'], placement.get('groups') or (),
-                    group_ids)
+                      plan_id=plan_id,
+                      created_at=models._utcnow())
+        rows.append(values)
+        names.update(placement.get('groups') or ())
         ids[values['orchestration_id']] = values['id']
+    if not rows:
+        return ids
+    session.execute(sa.insert(models.Placement), rows)
+    known = _group_ids(session, names, group_ids)
+    links = [{'placement_id': row_id, 'group_id': known[name]}
+             for placement, row_id in zip(placements, (r['id'] for r in rows))
+             for name in sorted(set(placement.get('groups') or ()))]
+    if links:
+        session.execute(sa.insert(models.PlacementGroup), links)
     return ids
 
 
@@ -211,6 +232,16 @@ def list_placements(db, context, filters=None):
     return [p for p in placements
             if all(_matches(p['metadata'].get(k), v)
                    for k, v in meta.items())]
+
+
+@api.reads
+def list_by_group(db, context, group_id):
+    """Placements that are members of the group with this id."""
+    query = select_placements().where(models.Placement.id.in_(
+        sa.select(models.PlacementGroup.placement_id)
+        .where(models.PlacementGroup.group_id == group_id)))
+    with db.reader(context) as session:
+        return to_dicts(session, query)
 
 
 @api.reads

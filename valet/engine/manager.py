@@ -2,8 +2,11 @@
 
 One lock serialises decisions inside an engine, so its in-memory datacenter
 always matches what it committed.  Between engines the DB arbitrates: every
-commit is a compare-and-swap on the generation of each host and pool it
-consumes; the loser reloads the model and decides again.
+commit is a compare-and-swap on the generation of each host, rack and pool
+it consumes; the loser reloads the model and decides again.  A decision is
+all-or-nothing: the DB write is one transaction and the model changes only
+after it committed.  Every call is idempotent on (request_id, action,
+stack_id): a retry gets the first answer.
 """
 import logging
 import socket
@@ -19,10 +22,14 @@ from valet import exception
 from valet.engine import collectors
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import request as plan_request
+from valet.engine import queries
+from valet.engine import replans
+from valet.engine.optimizer import framework
 from valet.engine.optimizer import search
 from valet import version
 
 LOG = logging.getLogger(__name__)
+SERVER = 'OS::Nova::Server'
 
 
 class EngineManager:
@@ -35,6 +42,7 @@ class EngineManager:
         self.inventory = None
         self.datacenter = None
         self.generation = 0   # decisions this engine has committed
+        self.profile = framework.Profile.from_conf(conf)
         self._lock = threading.Lock()
 
     # -- model -------------------------------------------------------------
@@ -59,10 +67,17 @@ class EngineManager:
                     'ram': opt.ram_allocation_ratio,
                     'disk': opt.disk_allocation_ratio},
             standby_ratio=opt.standby_ratio,
-            groups=self._known_groups(ctx))
+            groups={g['name']: g
+                    for g in db_groups.list_groups(self.db, ctx)})
 
-    def _known_groups(self, ctx):
-        return {g['name']: g for g in db_groups.list_groups(self.db, ctx)}
+    def sync_inventory(self, ctx):
+        """Run the collectors again, store what they say, rebuild."""
+        inventory = collectors.collect_inventory(self.conf)
+        with self._lock:
+            db_inventory.save_inventory(self.db, ctx, inventory)
+            self.inventory = inventory
+            self._reload(ctx)
+        LOG.info('Inventory synced: %s', self.datacenter.summary())
 
     # -- RPC-facing actions ------------------------------------------------
 
@@ -76,78 +91,424 @@ class EngineManager:
 
     def create_plan(self, ctx, plan_name, stack_id, resources, groups=None,
                     locations=None, dry_run=False):
-        request_key = self._request_key(ctx, 'create_plan', stack_id)
-        with self._lock:
-            if request_key and not dry_run:
-                answer = db_requests.get_answer(self.db, ctx, *request_key)
-                if answer is not None:
-                    return answer
-            if not dry_run:
-                self._check_new_stack(ctx, stack_id)
-            return self._decide_and_commit(
-                ctx, plan_name, stack_id, resources, groups, locations,
-                dry_run, request_key)
-
-    def delete_plan(self, ctx, stack_id):
-        with self._lock:
-            plan = db_plans.get_plan(self.db, ctx, stack_id)
-            for attempt in self._attempts():
-                rows = db_placements.load_all(
-                    self.db, ctx, stack_id=plan['stack_id'])
-                consumption = db_inventory.Consumption.from_dict(
-                    self.datacenter.release_consumption(rows))
-                try:
-                    db_plans.delete_plan(self.db, ctx, plan['id'],
-                                         consumption=consumption)
-                except exception.GenerationConflict:
-                    self._on_conflict(ctx, attempt)
-                    continue
-                self.datacenter.release(rows)
-                self.datacenter.set_generations(consumption.next_generations())
-                self.generation += 1
-                LOG.info('Deleted plan %s (stack %s), released %d members',
-                         plan['id'], plan['stack_id'], len(rows))
-                return None
-
-    # -- helpers -----------------------------------------------------------
-
-    def _decide_and_commit(self, ctx, plan_name, stack_id, resources, groups,
-                           locations, dry_run, request_key):
-        for attempt in self._attempts():
+        def decide(attempt):
             request = plan_request.parse_plan(
                 resources, flavors=self.datacenter.flavors,
-                known_groups=self._known_groups(ctx),
+                known_groups=replans.GroupLookup(self.db, ctx),
                 groups=groups, plan_name=plan_name, stack_id=stack_id,
                 project_id=ctx.project_id)
-            decision = search.place(
-                self.datacenter, request, seed=self.conf.optimizer.seed,
-                candidate_hosts=locations or None)
+            decision = self._place(request, candidate_hosts=locations or None)
             if dry_run:
-                return self._plan_view(plan_name, stack_id, ctx, decision)
-            consumption = db_inventory.Consumption.from_dict(
-                self.datacenter.consumption_for(decision))
-            try:
-                plan = db_plans.create_plan(
+                return None, self._plan_view(plan_name, stack_id, ctx,
+                                             decision)
+            consumption = self.datacenter.consumption_for(decision)
+
+            def write(request_row):
+                return db_plans.create_plan(
                     self.db, ctx,
                     plan={'name': plan_name, 'stack_id': stack_id,
                           'project_id': ctx.project_id},
                     placements=self._placement_rows(ctx, request, decision),
+                    pipes=decision.pipes,
                     groups=self._new_groups(ctx, request),
-                    consumption=consumption,
-                    request=dict(zip(('request_id', 'action', 'stack_id'),
-                                     request_key)) if request_key else None)
-            except exception.GenerationConflict:
-                self._on_conflict(ctx, attempt)
+                    consumption=_consumption(consumption),
+                    request=request_row)
+            return (write, consumption, (), None, decision), None
+
+        if not dry_run:
+            def check():
+                self._check_new_stack(ctx, stack_id)
+        else:
+            check = None
+        return self._action(ctx, 'create_plan', stack_id, decide,
+                            check=check, idempotent=not dry_run)
+
+    def update_plan(self, ctx, stack_id, resources, original_resources=None):
+        """Unchanged members stay, new or changed ones are placed (a resize
+        is credited its old flavor), removed ones release capacity.
+
+        ``original_resources`` (what Heat had) is accepted for
+        compatibility; the stored placements are what counts.
+        """
+        def decide(attempt):
+            plan = db_plans.get_plan(self.db, ctx, stack_id)
+            rows = self._rows(ctx, plan)
+            old_pipes = db_plans.get_pipes(self.db, ctx, plan['id'])
+            request = plan_request.parse_plan(
+                resources, flavors=self.datacenter.flavors,
+                known_groups=replans.GroupLookup(self.db, ctx),
+                plan_name=plan['name'], stack_id=plan['stack_id'],
+                project_id=plan['project_id'] or ctx.project_id)
+            released = _split_unchanged(request, rows)
+            removed = sorted(k for k in rows if k not in request.servers
+                             and k not in request.volumes
+                             and k not in request.fixed)
+            released_bw = replans.pipes_bandwidth(old_pipes, rows.values())
+            decision = self._place(request, released=released,
+                                   released_bandwidth=released_bw)
+            consumption = _merge(
+                self.datacenter.consumption_for(decision),
+                self.datacenter.release_consumption(released, released_bw))
+
+            def write(request_row):
+                return db_plans.update_plan(
+                    self.db, ctx, plan['id'],
+                    placements=self._placement_rows(
+                        ctx, request, decision, reserved=False),
+                    removed=removed, pipes=decision.pipes,
+                    groups=self._new_groups(ctx, request),
+                    consumption=_consumption(consumption),
+                    request=request_row)
+            return (write, consumption, released, released_bw,
+                    decision), None
+        return self._action(ctx, 'update_plan', stack_id, decide)
+
+    def delete_plan(self, ctx, stack_id):
+        def decide(attempt):
+            plan = db_plans.get_plan(self.db, ctx, stack_id)
+            rows = list(self._rows(ctx, plan).values())
+            pipes = db_plans.get_pipes(self.db, ctx, plan['id'])
+            used = replans.pipes_bandwidth(pipes, rows)
+            consumption = self.datacenter.release_consumption(rows, used)
+
+            def write(request_row):
+                db_plans.delete_plan(self.db, ctx, plan['id'],
+                                     consumption=_consumption(consumption),
+                                     request=request_row)
+                return None
+            return (write, consumption, rows, used, None), None
+        return self._action(ctx, 'delete_plan', stack_id, decide)
+
+    def delete_placement(self, ctx, placement_id):
+        """Delete one placement, releasing its capacity and the bandwidth
+        of its pipes (which go with it)."""
+        def decide(attempt):
+            row = db_placements.get_placement(self.db, ctx, placement_id)
+            if not row['plan_id']:
+                consumption = self.datacenter.release_consumption([row])
+
+                def write(request_row):
+                    db_placements.delete_placement(
+                        self.db, ctx, row['id'],
+                        consumption=_consumption(consumption),
+                        request=request_row)
+                return (write, consumption, [row], None, None), None
+            plan = db_plans.get_plan(self.db, ctx, row['stack_id'])
+            rows = self._rows(ctx, plan)
+            key = row['orchestration_id']
+            pipes = db_plans.get_pipes(self.db, ctx, plan['id'])
+            gone = [p for p in pipes if key in (p['source'], p['target'])]
+            used = replans.pipes_bandwidth(gone, rows.values())
+            consumption = self.datacenter.release_consumption([row], used)
+
+            def write(request_row):
+                db_plans.update_plan(
+                    self.db, ctx, plan['id'], removed=[key],
+                    pipes=[p for p in pipes if p not in gone],
+                    consumption=_consumption(consumption),
+                    request=request_row)
+            return (write, consumption, [row], used, None), None
+        return self._action(ctx, 'delete_placement', placement_id, decide)
+
+    def migrate(self, ctx, stack_id, orchestration_id, excluded_hosts=None):
+        """Move one server away from its host and ``excluded_hosts``."""
+        def decide(attempt):
+            plan = db_plans.get_plan(self.db, ctx, stack_id)
+            rows = self._rows(ctx, plan)
+            row = rows.get(orchestration_id)
+            if row is None:
+                raise exception.PlacementNotFound(placement=orchestration_id)
+            if row['kind'] != 'server':
+                raise exception.Invalid(detail='%s is a %s; only servers '
+                                        'migrate' % (orchestration_id,
+                                                     row['kind']))
+            away = {row['location']} | set(excluded_hosts or ())
+            request = replans.replan_request(
+                rows, {orchestration_id},
+                db_plans.get_pipes(self.db, ctx, plan['id']),
+                replans.GroupLookup(self.db, ctx), self.datacenter.flavors,
+                stack_id=plan['stack_id'], project_id=plan['project_id'],
+                excluded={orchestration_id: away}, keep_previous=False)
+            return self._replan_write(ctx, plan, rows, request, {
+                orchestration_id: {'reserved': False}}), None
+        return self._action(ctx, 'migrate', stack_id, decide)
+
+    def reserve(self, ctx, candidate_hosts, orchestration_id=None,
+                resource_id=None, instance_uuid=None, action='reserve'):
+        """Nova boots a planned server: reserve its host if Nova's filters
+        left it; otherwise replan it inside ``candidate_hosts`` (first
+        alone, then with the plan's other unreserved members; reserved
+        members never move)."""
+        if action not in ('reserve', 'replan'):
+            raise exception.Invalid(detail='action must be reserve or '
+                                    'replan, not %r' % (action,))
+        ref = orchestration_id or resource_id or instance_uuid
+        if not ref:
+            raise exception.Invalid(detail='reserve needs an orchestration '
+                                    'id, a resource id or an instance uuid')
+        candidates = (None if candidate_hosts is None
+                      else frozenset(candidate_hosts))
+
+        def decide(attempt):
+            row = db_placements.get_placement(self.db, ctx, ref)
+            if row['kind'] != 'server':
+                raise exception.Invalid(detail='%s is a volume; use '
+                                        'schedule_volume' % ref)
+            uuid = instance_uuid or row['resource_id']
+            if action == 'reserve' and (candidates is None
+                                        or row['location'] in candidates):
+                def write(request_row):
+                    return db_placements.update_placement(
+                        self.db, ctx, row['id'],
+                        {'reserved': True, 'resource_id': uuid},
+                        request=request_row)
+                return (write, None, (), None, None), None
+            return self._replan_reserve(ctx, row, candidates, uuid), None
+        return self._action(ctx, 'reserve', ref, decide)
+
+    def schedule_instance(self, ctx, instance_uuid, flavor, groups=None,
+                          az=None, candidate_hosts=None):
+        """Place a server no plan knows (ad-hoc boot); it is reserved."""
+        try:
+            existing = db_placements.get_placement(self.db, ctx,
+                                                   instance_uuid)
+        except exception.PlacementNotFound:
+            existing = None
+        if existing is not None:
+            return self.reserve(ctx, candidate_hosts,
+                                orchestration_id=existing['id'],
+                                instance_uuid=instance_uuid)
+        props = {'flavor': flavor}
+        if az:
+            props['availability_zone'] = az
+        if groups:
+            props['metadata'] = {'valet': {'groups': list(groups)}}
+        resources = {instance_uuid: {'type': SERVER, 'properties': props}}
+        candidates = (None if candidate_hosts is None
+                      else list(candidate_hosts))
+
+        def decide(attempt):
+            request = plan_request.parse_plan(
+                resources, flavors=self.datacenter.flavors,
+                known_groups=replans.GroupLookup(self.db, ctx),
+                project_id=ctx.project_id)
+            decision = self._place(request, candidate_hosts=candidates)
+            consumption = self.datacenter.consumption_for(decision)
+            row = self._placement_rows(ctx, request, decision)[0]
+            row.update(resource_id=instance_uuid, reserved=True)
+
+            def write(request_row):
+                return db_placements.create_placement(
+                    self.db, ctx, row, consumption=_consumption(consumption),
+                    request=request_row)
+            return (write, consumption, (), None, decision), None
+        return self._action(ctx, 'schedule_instance', instance_uuid, decide)
+
+    def schedule_volume(self, ctx, volume_id, size_gb, volume_type=None,
+                        az=None, orchestration_id=None, candidate_pools=None):
+        """The pool of a volume: the planned one if Cinder allows it, else
+        a new decision inside ``candidate_pools`` (ad hoc: in ``az``)."""
+        candidates = (None if candidate_pools is None
+                      else frozenset(candidate_pools))
+        row = None
+        for ref in (orchestration_id, volume_id):
+            if ref and row is None:
+                try:
+                    row = db_placements.get_placement(self.db, ctx, ref)
+                except exception.PlacementNotFound:
+                    pass
+        if row is not None and row['kind'] != 'volume':
+            raise exception.Invalid(detail='%s is a server; use reserve'
+                                    % row['orchestration_id'])
+
+        def decide(attempt):
+            current = row and db_placements.get_placement(self.db, ctx,
+                                                          row['id'])
+            if current is not None and (candidates is None
+                                        or current['location'] in candidates):
+                def write(request_row):
+                    return db_placements.update_placement(
+                        self.db, ctx, current['id'],
+                        {'reserved': True, 'resource_id': volume_id},
+                        request=request_row)
+                return (write, None, (), None, None), None
+            key = current['orchestration_id'] if current else volume_id
+            volume = plan_request.VolumeRequest(
+                key=key, name=(current or {}).get('name') or key,
+                size_gb=int(current['disk_gb'] if current else size_gb),
+                volume_type=volume_type,
+                zone=az or (current or {}).get('zone'),
+                candidates=candidates,
+                previous=current['location'] if current else None)
+            request = plan_request.PlanRequest(
+                servers={}, volumes={key: volume}, groups={},
+                project_id=ctx.project_id)
+            released = [current] if current else []
+            decision = self._place(request, released=released)
+            consumption = _merge(
+                self.datacenter.consumption_for(decision),
+                self.datacenter.release_consumption(released))
+            loc = decision.placements[key]
+            values = {'location': loc.location, 'rack': loc.rack,
+                      'zone': loc.zone, 'reserved': True,
+                      'resource_id': volume_id}
+
+            def write(request_row):
+                if current is not None:
+                    return db_placements.update_placement(
+                        self.db, ctx, current['id'], values,
+                        consumption=_consumption(consumption),
+                        request=request_row)
+                new = dict(values, orchestration_id=key, name=key,
+                           kind='volume', disk_gb=loc.disk_gb,
+                           project_id=ctx.project_id,
+                           metadata={'volume_type': volume_type}
+                           if volume_type else {})
+                return db_placements.create_placement(
+                    self.db, ctx, new, consumption=_consumption(consumption),
+                    request=request_row)
+            return (write, consumption, released, None, decision), None
+        return self._action(ctx, 'schedule_volume', volume_id, decide)
+
+    # -- queries -----------------------------------------------------------
+
+    def group_members(self, ctx, group):
+        return queries.group_members(self.db, ctx, group)
+
+    def invalid_placements(self, ctx):
+        with self._lock:
+            return queries.invalid_placements(self.db, ctx, self.datacenter)
+
+    def explain(self, ctx, stack_id):
+        with self._lock:
+            return queries.explain(self.db, ctx, self.datacenter, stack_id,
+                                   self.profile)
+
+    # -- the decision loop -------------------------------------------------
+
+    def _action(self, ctx, action, stack_id, decide, check=None,
+                idempotent=True):
+        """Idempotency, the lock, CAS retries, the model update.
+
+        ``decide(attempt)`` returns ``(plan, answer)``: either an answer
+        that needs no write, or a plan ``(write, consumption, released,
+        released_bandwidth, decision)`` where ``write(request_row)``
+        commits it (raising GenerationConflict if the CAS fails).
+        """
+        key = self._request_key(ctx, action, stack_id) if idempotent else None
+        with self._lock:
+            if key:
+                answer = db_requests.get_answer(self.db, ctx, *key)
+                if answer is not None:
+                    return answer
+            if check is not None:
+                check()
+            for attempt in self._attempts():
+                plan, answer = decide(attempt)
+                if plan is None:
+                    return answer
+                write, consumption, released, released_bw, decision = plan
+                request_row = (dict(zip(('request_id', 'action', 'stack_id'),
+                                        key)) if key else None)
+                try:
+                    result = write(request_row)
+                except exception.GenerationConflict:
+                    self._on_conflict(ctx, attempt)
+                    continue
+                if consumption is not None:
+                    if released:
+                        self.datacenter.release(released, released_bw)
+                    if decision is not None:
+                        self.datacenter.apply(decision)
+                    self.datacenter.set_generations(
+                        _consumption(consumption).next_generations())
+                    self.generation += 1
+                LOG.info('%s %s: %s', action, stack_id,
+                         'placed %d members' % len(decision.placements)
+                         if decision is not None else 'done')
+                return result
+
+    def _place(self, request, **kwargs):
+        return search.place(self.datacenter, request,
+                            seed=self.conf.optimizer.seed,
+                            profile=self.profile, **kwargs)
+
+    def _replan_write(self, ctx, plan, rows, request, values_for):
+        """Decide ``request`` (members of ``plan`` to move) and return the
+        commit plan; ``values_for``: key -> more columns to store."""
+        moved = [rows[k] for k in request.servers]
+        pipes = [p.as_dict() for p in request.pipes]
+        released_bw = replans.pipes_bandwidth(pipes, rows.values())
+        decision = self._place(request, released=moved,
+                               released_bandwidth=released_bw)
+        consumption = _merge(
+            self.datacenter.consumption_for(decision),
+            self.datacenter.release_consumption(moved, released_bw))
+        placements = []
+        for key, loc in decision.placements.items():
+            values = {'orchestration_id': key, 'location': loc.location,
+                      'rack': loc.rack, 'zone': loc.zone}
+            if loc.location != rows[key]['location']:
+                values['reserved'] = False
+            values.update(values_for.get(key, {}))
+            placements.append(values)
+
+        def write(request_row):
+            if plan is None:            # an ad-hoc server: no plan
+                (values,) = placements
+                return db_placements.update_placement(
+                    self.db, ctx, rows[values['orchestration_id']]['id'],
+                    values, consumption=_consumption(consumption),
+                    request=request_row)
+            return db_plans.update_plan(
+                self.db, ctx, plan['id'], placements=placements,
+                consumption=_consumption(consumption), request=request_row)
+        return (write, consumption, moved, released_bw, decision)
+
+    def _replan_reserve(self, ctx, row, candidates, uuid):
+        plan = (db_plans.get_plan(self.db, ctx, row['stack_id'])
+                if row['plan_id'] else None)
+        rows = (self._rows(ctx, plan) if plan is not None
+                else {row['orchestration_id']: row})
+        pipes = (db_plans.get_pipes(self.db, ctx, plan['id'])
+                 if plan is not None else [])
+        key = row['orchestration_id']
+        lookup = replans.GroupLookup(self.db, ctx)
+        movable = [{key}]
+        others = {k for k, r in rows.items()
+                  if k != key and r['kind'] == 'server' and not r['reserved']}
+        if others:
+            movable.append({key} | others)
+        failure = None
+        for move in movable:
+            request = replans.replan_request(
+                rows, move, pipes, lookup, self.datacenter.flavors,
+                stack_id=row['stack_id'], project_id=row['project_id'],
+                candidates={key: candidates} if candidates is not None
+                else None)
+            try:
+                write_plan = self._replan_write(
+                    ctx, plan, rows, request,
+                    {key: {'reserved': True, 'resource_id': uuid}})
+            except exception.PlacementFailed as err:
+                failure = failure or err
                 continue
-            self.datacenter.define_groups(
-                {g.name: {'type': g.type, 'level': g.level}
-                 for g in request.new_groups})
-            self.datacenter.apply(decision)
-            self.datacenter.set_generations(consumption.next_generations())
-            self.generation += 1
-            LOG.info('Placed plan %s (stack %s): %d members',
-                     plan['id'], stack_id, len(decision.placements))
-            return plan
+            write = write_plan[0]
+
+            def answer(request_row, write=write):
+                # The caller asked about one placement: answer with it.
+                # A retry finds it reserved on a candidate and gets the
+                # same answer, so the plan's write records none.
+                if plan is None:
+                    return write(request_row)
+                write(None)
+                return db_placements.get_placement(self.db, ctx, row['id'])
+            return (answer,) + write_plan[1:]
+        raise failure
+
+    def _rows(self, ctx, plan):
+        return {r['orchestration_id']: r for r in db_placements.load_all(
+            self.db, ctx, stack_id=plan['stack_id'])}
 
     def _attempts(self):
         return range(self.conf.engine.max_conflict_retries + 1)
@@ -175,18 +536,24 @@ class EngineManager:
         return (ctx.request_id, action, stack_id or '')
 
     @staticmethod
-    def _placement_rows(ctx, request, decision):
+    def _placement_rows(ctx, request, decision, reserved=None):
         rows = []
         for key, loc in sorted(decision.placements.items()):
             member = request.servers.get(key) or request.volumes.get(key)
-            rows.append({
+            metadata = dict(getattr(member, 'metadata', None) or {})
+            if loc.kind == 'volume' and getattr(member, 'volume_type', None):
+                metadata.setdefault('volume_type', member.volume_type)
+            row = {
                 'orchestration_id': key, 'name': loc.name, 'kind': loc.kind,
                 'location': loc.location, 'rack': loc.rack, 'zone': loc.zone,
                 'flavor': loc.flavor, 'vcpus': loc.vcpus,
                 'memory_mb': loc.memory_mb, 'disk_gb': loc.disk_gb,
                 'groups': list(loc.groups), 'project_id': ctx.project_id,
-                'metadata': dict(getattr(member, 'metadata', None) or {}),
-            })
+                'metadata': metadata,
+            }
+            if reserved is not None:
+                row['reserved'] = reserved
+            rows.append(row)
         return rows
 
     @staticmethod
@@ -205,3 +572,79 @@ class EngineManager:
                           'rack': loc.rack, 'zone': loc.zone,
                           'kind': loc.kind, 'reserved': False}
                     for key, loc in sorted(decision.placements.items())}}
+
+
+def _same_server(row, server):
+    return (row['kind'] == 'server'
+            and (row['vcpus'], row['memory_mb'], row['disk_gb'])
+            == (server.vcpus, server.memory_mb, server.disk_gb)
+            and (row.get('flavor') or None) == (server.flavor or None)
+            and sorted(row.get('groups') or ()) == sorted(server.groups)
+            and (server.zone is None or server.zone == row['zone'])
+            and (server.host is None or server.host == row['location']))
+
+
+def _same_volume(row, volume):
+    return (row['kind'] == 'volume' and row['disk_gb'] == volume.size_gb
+            and (volume.zone is None or volume.zone == row['zone']))
+
+
+def _split_unchanged(request, rows):
+    """Move unchanged members of ``request`` to ``request.fixed``; the
+    changed ones remember their host.  Returns the rows to release (the
+    changed and the removed members)."""
+    released = []
+    for key in sorted(request.servers):
+        server, row = request.servers[key], rows.get(key)
+        if row is None:
+            continue
+        if _same_server(row, server):
+            request.fixed[key] = row
+            del request.servers[key]
+        else:
+            server.previous = row['location'] if row['kind'] == 'server' \
+                else None
+            released.append(row)
+    for key in sorted(request.volumes):
+        volume, row = request.volumes[key], rows.get(key)
+        if row is None:
+            continue
+        if _same_volume(row, volume):
+            request.fixed[key] = row
+            del request.volumes[key]
+        else:
+            volume.previous = row['location'] if row['kind'] == 'volume' \
+                else None
+            released.append(row)
+    # A moved server attached to a volume that stays keeps its zone.
+    for server in request.servers.values():
+        kept = [request.fixed[v] for v in server.volumes
+                if v in request.fixed]
+        server.volumes = [v for v in server.volumes if v in request.volumes]
+        if kept and server.zone is None:
+            server.zone = kept[0]['zone']
+    for key, row in rows.items():
+        if key not in request.servers and key not in request.volumes and (
+                key not in request.fixed):
+            released.append(row)
+    return released
+
+
+def _merge(*parts):
+    """Sum consumption dicts; rows whose deltas cancel out are dropped."""
+    merged = {'hosts': {}, 'pools': {}, 'racks': {}}
+    for part in parts:
+        for kind, rows in part.items():
+            for name, row in rows.items():
+                into = merged[kind].setdefault(
+                    name, {'generation': row['generation']})
+                for field, value in row.items():
+                    if field != 'generation':
+                        into[field] = into.get(field, 0) + value
+    return {kind: {name: row for name, row in rows.items()
+                   if any(v for f, v in row.items() if f != 'generation')}
+            for kind, rows in merged.items()}
+
+
+def _consumption(values):
+    return db_inventory.Consumption.from_dict(values)

@@ -6,6 +6,7 @@ API version history:
     1.1 - Stack actions and plugin calls: update_plan, migrate, reserve,
           schedule_instance, schedule_volume; queries group_members,
           invalid_placements, explain; sync_inventory (cast).
+    1.2 - delete_placement (releases one member's capacity).
 
 Payloads are plain JSON-able dicts.  Errors come back as
 ``valet.exception`` classes with their code and structured reason.  Calls the
@@ -18,7 +19,7 @@ import oslo_messaging as messaging
 from valet import exception
 from valet import rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 class EngineAPI:
@@ -116,6 +117,12 @@ class EngineAPI:
     def explain(self, context, stack_id):
         """Why each member of a plan went where it did."""
         return self._call(context, '1.1', 'explain', stack_id=stack_id)
+
+    def delete_placement(self, context, placement_id):
+        """Delete one placement (id, orchestration id or resource id) and
+        release its capacity and its pipes' bandwidth."""
+        return self._call(context, '1.2', 'delete_placement',
+                          placement_id=placement_id)
 
     def sync_inventory(self, context):
         """Ask the engines to run their collectors now (no answer)."""

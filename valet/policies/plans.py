@@ -1,7 +1,8 @@
 """Policies for /v1/plans.
 
-The target of the show, delete and list checks is ``{'project_id': <owner>}``;
-a plan is owned by the project that created it.
+The target of every check but create is ``{'project_id': <owner>}`` (for
+list: the caller's own project); a plan is owned by the project that
+created it.
 """
 from oslo_policy import policy
 
@@ -11,7 +12,11 @@ PREFIX = 'valet:plans:%s'
 CREATE = PREFIX % 'create'
 LIST = PREFIX % 'list'
 SHOW = PREFIX % 'show'
+UPDATE = PREFIX % 'update'
+MIGRATE = PREFIX % 'migrate'
 DELETE = PREFIX % 'delete'
+
+PLAN = '/v1/plans/{plan_id}'
 
 rules = [
     policy.DocumentedRuleDefault(
@@ -32,13 +37,28 @@ rules = [
         name=SHOW,
         check_str=base.RULE_ADMIN_OR_OWNER,
         description='Show a plan and its placements.',
-        operations=[{'method': 'GET', 'path': '/v1/plans/{plan_id}'}],
+        operations=[{'method': 'GET', 'path': PLAN}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=UPDATE,
+        check_str=base.RULE_ADMIN_OR_OWNER,
+        description='Update a plan (PUT with action "update"): keep '
+                    'unchanged members, place new ones, release removed '
+                    'ones.',
+        operations=[{'method': 'PUT', 'path': PLAN}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=MIGRATE,
+        check_str=base.RULE_ADMIN_OR_OWNER,
+        description='Move one member of a plan away from its host (PUT '
+                    'with action "migrate").',
+        operations=[{'method': 'PUT', 'path': PLAN}],
         scope_types=['project']),
     policy.DocumentedRuleDefault(
         name=DELETE,
         check_str=base.RULE_ADMIN_OR_OWNER,
         description='Delete a plan and release its capacity.',
-        operations=[{'method': 'DELETE', 'path': '/v1/plans/{plan_id}'}],
+        operations=[{'method': 'DELETE', 'path': PLAN}],
         scope_types=['project']),
 ]
 

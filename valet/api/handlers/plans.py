@@ -1,11 +1,14 @@
 """``/v1/plans``: a stack's placement decision.
 
-Reads come from the database; creating and deleting a plan are decisions
-the engine makes (and stores) over RPC.
+Reads come from the database; creating, updating, migrating and deleting a
+plan are decisions the engine makes (and stores) over RPC.
 """
+from valet.api import microversion
+from valet.api import paging
 from valet.api.schemas import plans as schema
 from valet.api import util
 from valet.db import plans as db_plans
+from valet import exception
 from valet.policies import enforcer as policy
 from valet.policies import plans as plan_policies
 
@@ -50,16 +53,36 @@ def create_plan(req):
                               headers=headers)
 
 
+def _list_params(req, context):
+    """(query params, project to list) for GET /v1/plans."""
+    # 1.0 ignores the query string, as Valet 1.0 did.
+    params = {}
+    if microversion.of(req).matches('1.1'):
+        params = paging.query(req, schema.LIST_QUERY)
+    # Administrators see every project's plans, others their own.
+    project_id = None if context.is_admin else context.project_id
+    wanted = params.get('project_id')
+    if wanted is not None and project_id not in (None, wanted):
+        raise exception.Forbidden(
+            "Project %s may not list project %s's plans."
+            % (context.project_id, wanted))
+    return params, wanted or project_id
+
+
 @util.handler
 def list_plans(req):
     context = util.context(req)
     svc = util.services(req)
     policy.authorize(svc.enforcer, context, plan_policies.LIST,
                      {'project_id': context.project_id})
-    # Administrators see every project's plans, others their own.
-    project_id = None if context.is_admin else context.project_id
+    params, project_id = _list_params(req, context)
     plans = db_plans.list_plans(svc.db, context, project_id=project_id)
-    return util.json_response({'plans': [plan_view(p) for p in plans]})
+    for key in ('name', 'stack_id'):
+        if key in params:
+            plans = [p for p in plans if p.get(key) == params[key]]
+    plans, links = paging.page(req, [plan_view(p) for p in plans], params,
+                               'plans')
+    return util.json_response(paging.body('plans', plans, links))
 
 
 def _get_authorized(req, rule):
@@ -75,6 +98,43 @@ def _get_authorized(req, rule):
 def get_plan(req):
     plan = _get_authorized(req, plan_policies.SHOW)
     return util.json_response({'plan': plan_view(plan)})
+
+
+def _migrated_member(plan, ref):
+    """The orchestration id of the member ``ref`` names: its orchestration
+    id, or the Nova uuid (resource_id) Valet 1.0 clients send."""
+    placements = plan.get('placements') or {}
+    if ref in placements:
+        return ref
+    for orchestration_id, placement in placements.items():
+        if placement.get('resource_id') == ref:
+            return orchestration_id
+    raise exception.PlacementNotFound(
+        'Plan %s has no member %s.' % (plan['stack_id'], ref))
+
+
+@util.handler
+def update_plan(req):
+    """PUT /v1/plans/{id}: ``action`` "update" or "migrate"."""
+    context = util.context(req)
+    svc = util.services(req)
+    # Which action (hence which policy rule) first; its schema once the
+    # caller may act on this plan.
+    data = util.extract_json(req, schema.ACTION)
+    rule = {'update': plan_policies.UPDATE,
+            'migrate': plan_policies.MIGRATE}[data['action']]
+    plan = _get_authorized(req, rule)
+    data = util.validate(data, schema.BY_ACTION[data['action']])
+    if data['action'] == 'update':
+        plan = svc.engine_api.update_plan(
+            context, plan['stack_id'], data['resources'],
+            original_resources=data.get('original_resources'))
+    else:
+        member = _migrated_member(plan, data['resources'][0])
+        plan = svc.engine_api.migrate(
+            context, plan['stack_id'], member,
+            excluded_hosts=data.get('excluded_hosts') or [])
+    return util.json_response({'plan': plan_view(plan)}, status=201)
 
 
 @util.handler

@@ -50,6 +50,11 @@ def _is_signature_error(error, func):
 
 
 def all_endpoints(manager):
+    from valet.engine.endpoints import placements
     from valet.engine.endpoints import plans
+    from valet.engine.endpoints import queries
     from valet.engine.endpoints import status
-    return [status.StatusEndpoint(manager), plans.PlanEndpoint(manager)]
+    return [status.StatusEndpoint(manager), plans.PlanEndpoint(manager),
+            placements.PlacementEndpoint(manager),
+            queries.QueryEndpoint(manager),
+            queries.InventoryEndpoint(manager)]

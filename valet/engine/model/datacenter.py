@@ -10,6 +10,7 @@ usage; the optimizer never does (it works on an overlay).
 """
 import types
 
+from valet.engine.model import bandwidth
 from valet.engine.model import groups as group_rules
 
 SERVER = 'server'
@@ -95,18 +96,22 @@ class HostState:
 class RackState:
     __slots__ = (
         'external',
+        'generation',
         'groups',
         'hosts',
         'members',
         'name',
         'uplink_mbps',
+        'uplink_used_mbps',
         'zone',
     )
 
     def __init__(self, name, zone, uplink_mbps=0):
         self.name = name
         self.zone = zone
-        self.uplink_mbps = uplink_mbps
+        self.uplink_mbps = uplink_mbps      # 0: no limit known
+        self.uplink_used_mbps = 0
+        self.generation = 0
         self.hosts = []
         self.members = 0
         self.external = 0
@@ -118,14 +123,19 @@ class RackState:
 
 
 class ZoneState:
-    __slots__ = ('groups', 'hosts', 'members', 'name', 'racks')
+    __slots__ = ('external', 'groups', 'hosts', 'members', 'name', 'racks')
 
     def __init__(self, name):
         self.name = name
         self.racks = []
         self.hosts = []
         self.members = 0
+        self.external = 0
         self.groups = {}
+
+    @property
+    def occupied(self):
+        return self.members + self.external > 0
 
 
 class PoolState:
@@ -202,11 +212,15 @@ class Datacenter:
         self._group_index = {group_rules.HOST: self.group_hosts,
                              group_rules.RACK: self.group_racks,
                              group_rules.ZONE: self.group_zones}
+        # Units dedicated to exclusivity groups, kept up to date by every
+        # change so a decision never scans all groups:
+        # level -> {unit: {group: members there}}.
+        self._dedicated = {level: {} for level in group_rules.LEVELS}
 
     # -- construction -----------------------------------------------------
     @classmethod
     def build(cls, inventory, state=None, placements=(), ratios=None,
-              standby_ratio=0.0, groups=None):
+              standby_ratio=0.0, groups=None, pipes=()):
         """A model of ``inventory`` with usage and group occupancy.
 
         ``state``: the DB's ``{'hosts': {name: {generation, vcpus_used,
@@ -219,7 +233,10 @@ class Datacenter:
         ``ratios``: configured allocation-ratio defaults, applied to the
         ratios the inventory only defaulted.  ``groups``: known group
         definitions ``{name: {'type', 'level', ...}}`` so exclusivity of
-        groups absent from a request is still enforced.
+        groups absent from a request is still enforced.  ``pipes``: without
+        a ``state``, the pipes between ``placements`` (dicts with source,
+        target, bandwidth_mbps and the placements' ``stack_id``) give the
+        NIC and uplink usage.
         """
         model = cls(inventory.name)
         overrides = _ratio_overrides(ratios or {})
@@ -229,9 +246,14 @@ class Datacenter:
             external_count[server.host] = external_count.get(server.host, 0) + 1
         for zone in inventory.zones.values():
             model.zones[zone.name] = ZoneState(zone.name)
+        rack_state = (state or {}).get('racks', {})
         for rack in inventory.racks.values():
             model.racks[rack.name] = RackState(rack.name, rack.zone,
                                                rack.uplink_mbps)
+            row = rack_state.get(rack.name) or {}
+            model.racks[rack.name].generation = row.get('generation', 0) or 0
+            model.racks[rack.name].uplink_used_mbps = (
+                row.get('uplink_used_mbps', 0) or 0)
             model.zones[rack.zone].racks.append(rack.name)
         host_state = (state or {}).get('hosts', {})
         for spec in inventory.hosts.values():
@@ -264,6 +286,7 @@ class Datacenter:
             model.hosts[spec.name] = host
             model.racks[spec.rack].hosts.append(spec.name)
             model.racks[spec.rack].external += host.external
+            model.zones[spec.zone].external += host.external
             model.zones[spec.zone].hosts.append(spec.name)
         pool_state = (state or {}).get('pools', {})
         for spec in inventory.pools.values():
@@ -275,17 +298,67 @@ class Datacenter:
             model.pools[spec.name] = pool
         model.flavors = dict(inventory.flavors)
         model.define_groups(groups or {})
+        if pipes:
+            placements = list(placements)
         for placement in placements:
             model._place(placement, 1, usage=state is None)
+        if state is None and pipes:
+            model._pipes_of(placements, pipes, 1)
         return model
+
+    def _pipes_of(self, placements, pipes, sign):
+        """Add the bandwidth of ``pipes`` between ``placements`` (by stack
+        and orchestration id)."""
+        spots = {}
+        for placement in placements:
+            key = (placement_field(placement, 'stack_id'),
+                   placement_field(placement, 'orchestration_id'))
+            spots[key] = bandwidth.spot(placement)
+        by_stack = {}
+        for pipe in pipes:
+            by_stack.setdefault(pipe.get('stack_id'), []).append(pipe)
+        for stack_id, stack_pipes in by_stack.items():
+            local = {key[1]: value for key, value in spots.items()
+                     if key[0] == stack_id}
+            self.add_bandwidth(*bandwidth.usage(stack_pipes, local), sign)
 
     def define_groups(self, groups):
         """Learn group types/levels (``{name: {'type', 'level'}}``)."""
         for name, spec in groups.items():
             kind = placement_field(spec, 'type')
             level = placement_field(spec, 'level')
-            if kind and level:
-                self.groups[name] = {'type': kind, 'level': level}
+            if not (kind and level):
+                continue
+            old = self.groups.get(name)
+            self.groups[name] = {'type': kind, 'level': level}
+            if old != self.groups[name]:
+                self._reindex_dedicated(name, old)
+
+    def _reindex_dedicated(self, name, old):
+        """A group's definition changed: move its dedicated units."""
+        if old and old['type'] == group_rules.EXCLUSIVITY:
+            index = self._dedicated[old['level']]
+            for unit in list(index):
+                index[unit].pop(name, None)
+                if not index[unit]:
+                    del index[unit]
+        spec = self.groups[name]
+        if spec['type'] == group_rules.EXCLUSIVITY:
+            index = self._dedicated[spec['level']]
+            for unit, count in self.group_units(name, spec['level']).items():
+                index.setdefault(unit, {})[name] = count
+
+    def add_bandwidth(self, hosts, racks, sign=1):
+        """Add NIC (``{host: mbps}``) and uplink (``{rack: mbps}``) usage."""
+        for name, mbps in hosts.items():
+            host = self.hosts.get(name)
+            if host is not None:
+                host.nic_used_mbps = max(0, host.nic_used_mbps + sign * mbps)
+        for name, mbps in racks.items():
+            rack = self.racks.get(name)
+            if rack is not None:
+                rack.uplink_used_mbps = max(
+                    0, rack.uplink_used_mbps + sign * mbps)
 
     # -- usage changes ----------------------------------------------------
     def apply(self, decision):
@@ -293,11 +366,16 @@ class Datacenter:
         self.define_groups(getattr(decision, 'groups', None) or {})
         for location in decision.placements.values():
             self._place(location, 1, usage=True)
+        used = getattr(decision, 'bandwidth', None) or {}
+        self.add_bandwidth(used.get('hosts', {}), used.get('racks', {}))
 
-    def release(self, placements):
-        """The inverse of :meth:`apply`, given the placement dicts."""
+    def release(self, placements, bandwidth_used=None):
+        """The inverse of :meth:`apply`, given the placement dicts and the
+        bandwidth (``{'hosts': ..., 'racks': ...}``) their pipes used."""
         for placement in placements:
             self._place(placement, -1, usage=True)
+        used = bandwidth_used or {}
+        self.add_bandwidth(used.get('hosts', {}), used.get('racks', {}), -1)
 
     def _place(self, placement, sign, usage):
         kind = placement_field(placement, 'kind', SERVER)
@@ -328,6 +406,13 @@ class Datacenter:
             _bump(host.groups, group, sign)
             _bump(rack.groups, group, sign)
             _bump(zone.groups, group, sign)
+            spec = self.groups.get(group)
+            if spec is not None and spec['type'] == group_rules.EXCLUSIVITY:
+                unit = host.unit(spec['level'])
+                owners = self._dedicated[spec['level']].setdefault(unit, {})
+                _bump(owners, group, sign)
+                if not owners:
+                    del self._dedicated[spec['level']][unit]
             _bump(self.group_hosts.setdefault(group, {}), host.name, sign)
             _bump(self.group_racks.setdefault(group, {}), rack.name, sign)
             _bump(self.group_zones.setdefault(group, {}), zone.name, sign)
@@ -342,14 +427,15 @@ class Datacenter:
 
         The engine turns this into the DB layer's compare-and-swap update.
         """
-        return self._consumption(decision.placements.values(), 1)
+        return self._consumption(decision.placements.values(), 1,
+                                 getattr(decision, 'bandwidth', None))
 
-    def release_consumption(self, placements):
+    def release_consumption(self, placements, bandwidth_used=None):
         """Like :meth:`consumption_for` with negative deltas for a release."""
-        return self._consumption(placements, -1)
+        return self._consumption(placements, -1, bandwidth_used)
 
-    def _consumption(self, placements, sign):
-        hosts, pools = {}, {}
+    def _consumption(self, placements, sign, bandwidth_used=None):
+        hosts, pools, racks = {}, {}, {}
         for placement in placements:
             kind = placement_field(placement, 'kind', SERVER)
             location = placement_field(placement, 'location')
@@ -366,7 +452,21 @@ class Datacenter:
                 'vcpus': 0, 'memory_mb': 0, 'disk_gb': 0})
             for field in ('vcpus', 'memory_mb', 'disk_gb'):
                 row[field] += sign * (placement_field(placement, field, 0) or 0)
-        return {'hosts': hosts, 'pools': pools}
+        used = bandwidth_used or {}
+        for name, mbps in used.get('hosts', {}).items():
+            host = self.hosts.get(name)
+            row = hosts.setdefault(name, {
+                'generation': host.generation if host else None,
+                'vcpus': 0, 'memory_mb': 0, 'disk_gb': 0})
+            row['nic_mbps'] = row.get('nic_mbps', 0) + sign * mbps
+        for name, mbps in used.get('racks', {}).items():
+            rack = self.racks.get(name)
+            racks[name] = {'generation': rack.generation if rack else None,
+                           'uplink_mbps': sign * mbps}
+        result = {'hosts': hosts, 'pools': pools}
+        if racks:
+            result['racks'] = racks
+        return result
 
     def set_generations(self, generations):
         """Record the generations the DB gave after a commit."""
@@ -376,6 +476,9 @@ class Datacenter:
         for name, generation in generations.get('pools', {}).items():
             if name in self.pools:
                 self.pools[name].generation = generation
+        for name, generation in generations.get('racks', {}).items():
+            if name in self.racks:
+                self.racks[name].generation = generation
 
     # -- queries ----------------------------------------------------------
     def group_units(self, group, level):
@@ -383,14 +486,23 @@ class Datacenter:
         return self._group_index[level].get(group, _EMPTY)
 
     def dedicated(self, level):
-        """{host or rack name: {exclusivity groups}} dedicated at ``level``."""
-        result = {}
-        for name, spec in self.groups.items():
-            if (spec['type'] == group_rules.EXCLUSIVITY
-                    and spec['level'] == level):
-                for unit in self.group_units(name, level):
-                    result.setdefault(unit, set()).add(name)
-        return result
+        """{host, rack or zone name: {exclusivity groups}} at ``level``."""
+        return {unit: set(owners)
+                for unit, owners in self._dedicated[level].items()}
+
+    def owners(self, level, unit):
+        """Exclusivity groups (at ``level``) with members in ``unit``."""
+        return self._dedicated[level].get(unit, _EMPTY)
+
+    def unit_members(self, level, unit):
+        """Servers (anyone's) in a host, rack or zone."""
+        if level == group_rules.HOST:
+            holder = self.hosts.get(unit)
+        elif level == group_rules.RACK:
+            holder = self.racks.get(unit)
+        else:
+            holder = self.zones.get(unit)
+        return 0 if holder is None else holder.members + holder.external
 
     def dedicated_hosts(self):
         return self.dedicated(group_rules.HOST)

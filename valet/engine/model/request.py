@@ -22,9 +22,7 @@ GROUP = 'OS::Valet::Group'
 ASSIGNMENTS = ('OS::Valet::GroupAssignment', 'ATT::Valet::GroupAssignment')
 PIPE = 'OS::Valet::Pipe'
 # Valet-specific types this optimizer does not implement yet.
-UNSUPPORTED = {
-    PIPE: 'bandwidth pipes are not supported by this optimizer yet',
-}
+UNSUPPORTED = {}
 VALET_PREFIXES = ('OS::Valet::', 'ATT::Valet::')
 
 
@@ -42,6 +40,11 @@ class ServerRequest:
     metadata: dict = dataclasses.field(default_factory=dict)
     extra_specs: dict = dataclasses.field(default_factory=dict)
     volumes: list = dataclasses.field(default_factory=list)  # attached keys
+    # Set by the engine for replans: the only hosts allowed (None: any),
+    # hosts never allowed, and where the member was before (to prefer it).
+    candidates: frozenset = None
+    excluded: frozenset = frozenset()
+    previous: str = None
 
 
 @dataclasses.dataclass
@@ -52,6 +55,22 @@ class VolumeRequest:
     volume_type: str = None
     zone: str = None
     server: str = None             # key of the server it is attached to
+    candidates: frozenset = None   # pools allowed (None: any)
+    previous: str = None
+
+
+@dataclasses.dataclass
+class PipeRequest:
+    """Bandwidth between two members (servers or volumes) of the plan."""
+    key: str
+    name: str
+    source: str
+    target: str
+    bandwidth_mbps: int
+
+    def as_dict(self):
+        return {'name': self.name, 'source': self.source,
+                'target': self.target, 'bandwidth_mbps': self.bandwidth_mbps}
 
 
 @dataclasses.dataclass
@@ -78,6 +97,10 @@ class PlanRequest:
     # Every known exclusivity group (name -> level), named by the plan or
     # not: no member of this plan may land on the hosts/racks they own.
     known_exclusive: dict = dataclasses.field(default_factory=dict)
+    pipes: list = dataclasses.field(default_factory=list)   # PipeRequest
+    # Members of the plan that stay where they are (update, reserve,
+    # migrate): key -> Location; pipes to them count from there.
+    fixed: dict = dataclasses.field(default_factory=dict)
 
     @property
     def new_groups(self):
@@ -94,7 +117,8 @@ def parse_plan(resources, *, flavors, known_groups, groups=None,
     level, members}}; ``groups``: groups the caller defines for this plan
     {name: {type, level, description}}.
     """
-    parser = _Parser(flavors or {}, known_groups or {}, project_id)
+    parser = _Parser(flavors or {},
+                     {} if known_groups is None else known_groups, project_id)
     return parser.parse(resources, groups or {}, plan_name, stack_id)
 
 
@@ -192,16 +216,18 @@ class _Parser:
         for kind in ASSIGNMENTS:
             for key in by_type.get(kind, ()):
                 self._assignment(key, resources[key], typed)
+        pipes = [self._pipe(key, resources[key], typed)
+                 for key in by_type.get(PIPE, ())]
         self._resolve_membership()
         known_exclusive = {
             name: group.get('level') for name, group in sorted(
                 self.known.items())
             if group.get('type') == rules.EXCLUSIVITY
-            and group.get('level') in (rules.HOST, rules.RACK)}
+            and group.get('level') in rules.LEVELS}
         return PlanRequest(servers=self.servers, volumes=self.volumes,
                            groups=self.groups, plan_name=plan_name,
                            stack_id=stack_id, project_id=self.project_id,
-                           known_exclusive=known_exclusive)
+                           known_exclusive=known_exclusive, pipes=pipes)
 
     # -- resource types ---------------------------------------------------
     def _types(self, resources):
@@ -220,7 +246,7 @@ class _Parser:
             if kind in UNSUPPORTED:
                 _fail(where + '.type', '%s: %s' % (kind, UNSUPPORTED[kind]),
                       exception.NotSupported)
-            if kind in (SERVER, VOLUME, ATTACHMENT, GROUP) + ASSIGNMENTS:
+            if kind in (SERVER, VOLUME, ATTACHMENT, GROUP, PIPE) + ASSIGNMENTS:
                 typed[key] = kind
             elif kind.startswith(VALET_PREFIXES):
                 _fail(where + '.type', 'unknown Valet resource type %s' % kind,
@@ -330,9 +356,6 @@ class _Parser:
         return group
 
     def _check_usable(self, group, where):
-        if group.type == rules.EXCLUSIVITY and group.level == rules.ZONE:
-            _fail(where, 'group %r: exclusivity at zone level is not '
-                  'supported yet' % group.name, exception.NotSupported)
         if (group.members and self.project_id is not None
                 and self.project_id not in group.members):
             _fail(where, 'project %s is not a member of group %r'
@@ -433,15 +456,36 @@ class _Parser:
 
     def _plan_ref(self, value, where, typed, kind):
         ref = _ref(value)
+        kinds = kind if isinstance(kind, tuple) else (kind,)
         if ref is None:
-            _fail(where, 'required: the key of a %s of this plan' % kind)
+            _fail(where, 'required: the key of a %s of this plan'
+                  % ' or '.join(kinds))
         if ref not in typed:
             _fail(where, '%r is not a resource of this plan; references to '
                   'existing servers or volumes are not supported yet' % ref,
                   exception.NotSupported)
-        if typed[ref] != kind:
-            _fail(where, '%r is a %s, not a %s' % (ref, typed[ref], kind))
+        if typed[ref] not in kinds:
+            _fail(where, '%r is a %s, not a %s' % (ref, typed[ref],
+                                                   ' or '.join(kinds)))
         return ref
+
+    def _pipe(self, key, resource, typed):
+        """OS::Valet::Pipe: bandwidth between two servers/volumes."""
+        where = 'resources.%s.properties' % key
+        props = resource.get('properties') or {}
+        ends = []
+        for field in ('source', 'target'):
+            ends.append(self._plan_ref(props.get(field), '%s.%s' % (
+                where, field), typed, (SERVER, VOLUME)))
+        if ends[0] == ends[1]:
+            _fail(where + '.target', 'a pipe joins two different members')
+        value = props.get('bandwidth_mbps')
+        if value is None:
+            _fail(where + '.bandwidth_mbps', 'required')
+        mbps = _positive(value, where + '.bandwidth_mbps')
+        name = props.get('name') or resource.get('name') or key
+        return PipeRequest(key=key, name=str(name), source=ends[0],
+                           target=ends[1], bandwidth_mbps=mbps)
 
     # -- group assignments and nesting ------------------------------------
     def _assignment(self, key, resource, typed):
@@ -477,22 +521,34 @@ class _Parser:
                 _fail(item, '%r is a %s, not a server or a group' % (ref, kind))
 
     def _nest(self, parent, child, where):
-        """DESIGN §5.2 nesting rules for an explicit group-in-group."""
+        """DESIGN §5.2 nesting rules for an explicit group-in-group.
+
+        Allowed: anything in an affinity group, an affinity group in an
+        exclusivity group (every server below is then a member of it).
+        Each forbidden shape gets its own message.
+        """
         if child.name == parent.name:
             _fail(where, 'group %r cannot contain itself' % parent.name)
-        if parent.type == rules.AFFINITY:
-            if rules.LEVEL_RANK[child.level] > rules.LEVEL_RANK[parent.level]:
-                _fail(where, '%s group %r (level %s) cannot be nested in '
-                      'affinity group %r (level %s): a child\'s level may not '
-                      'be higher than its parent\'s' % (
-                          child.type, child.name, child.level, parent.name,
-                          parent.level))
-        elif {parent.type, child.type} == {rules.DIVERSITY, rules.EXCLUSIVITY}:
+        if rules.LEVEL_RANK[child.level] > rules.LEVEL_RANK[parent.level]:
+            _fail(where, '%s group %r (level %s) cannot be nested in %s '
+                  'group %r (level %s): a child\'s level may not be higher '
+                  'than its parent\'s' % (
+                      child.type, child.name, child.level, parent.type,
+                      parent.name, parent.level))
+        if {parent.type, child.type} == {rules.DIVERSITY, rules.EXCLUSIVITY}:
             _fail(where, 'diversity and exclusivity groups may not contain '
                   'each other (%r in %r)' % (child.name, parent.name))
-        else:
-            _fail(where, 'groups nested in a %s group (%r in %r) are not '
-                  'supported yet' % (parent.type, child.name, parent.name),
+        if parent.type == child.type != rules.AFFINITY:
+            _fail(where, '%s groups may not contain other %s groups (%r '
+                  'in %r): list the servers in one group instead' % (
+                      parent.type, child.type, child.name, parent.name))
+        if parent.type == rules.DIVERSITY:
+            # Diversity between whole affinity units needs a membership
+            # that is not inherited; every server would be pairwise diverse.
+            _fail(where, 'affinity group %r in diversity group %r: '
+                  'diversity between nested groups is not supported yet; '
+                  'put the diversity group inside the affinity group or '
+                  'list servers' % (child.name, parent.name),
                   exception.NotSupported)
         if child.name not in parent.children:
             parent.children.append(child.name)

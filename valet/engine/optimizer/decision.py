@@ -38,6 +38,10 @@ class Decision:
     new_groups: list = dataclasses.field(default_factory=list)
     plan_name: str = None
     stack_id: str = None
+    # The plan's pipes (dicts: name, source, target, bandwidth_mbps) and
+    # what they take: {'hosts': {host: Mbit/s}, 'racks': {rack: Mbit/s}}.
+    pipes: list = dataclasses.field(default_factory=list)
+    bandwidth: dict = dataclasses.field(default_factory=dict)
     stats: dict = dataclasses.field(default_factory=dict)
 
     def as_placements(self, stack_id=None):

@@ -50,12 +50,14 @@ class Elimination:
         return min(per_group, key=lambda g: (-per_group[g], g))
 
 
-def eliminate_hosts(filter_chain, hosts, bundle):
+def eliminate_hosts(first_failure, hosts, bundle):
+    """Count, per rule and group, the hosts ``first_failure(host,
+    bundle)`` (a Status or None) rejects."""
     result = Elimination(len(hosts))
     for host in hosts:
-        failure = filter_chain.check(host, bundle)
-        if failure is not None:
-            result.remove(*failure)
+        status = first_failure(host, bundle)
+        if status is not None:
+            result.remove(status.rule, status.group)
     return result
 
 

@@ -27,10 +27,19 @@ class HostBundle:
     affinity: list = dataclasses.field(default_factory=list)
     requirements: list = dataclasses.field(default_factory=list)
     volumes: list = dataclasses.field(default_factory=list)
+    # (peer key, Mbit/s) of pipes that leave the bundle, summed per peer.
+    pipes: list = dataclasses.field(default_factory=list)
+    candidates: frozenset = None   # hosts allowed (None: any)
+    excluded: frozenset = frozenset()
+    previous: str = None           # the host it had (replans)
 
     @property
     def key(self):
         return self.servers[0].key
+
+    @property
+    def mbps(self):
+        return sum(mbps for _, mbps in self.pipes)
 
     @property
     def size(self):
@@ -137,10 +146,11 @@ def _by_size(items):
                                            item.key))
 
 
-def build(request, group_defs):
+def build(request, group_defs, candidates=None):
     """The clusters of ``request``, biggest first; raises InvalidPlan.
 
-    ``group_defs``: {name: (type, level)} of every group the servers name.
+    ``group_defs``: {name: (type, level)} of every group the servers name;
+    ``candidates``: hosts every server is limited to (None: any).
     """
     servers = request.servers
     groups = Groups(request, group_defs)
@@ -150,9 +160,10 @@ def build(request, group_defs):
     _check_contradictions(groups, levels)
     host_of = {}
     for keys in levels[rules.HOST]:
-        bundle = _host_bundle(request, keys, groups)
+        bundle = _host_bundle(request, keys, groups, candidates)
         for key in keys:
             host_of[key] = bundle
+    _attach_pipes(request, host_of)
     rack_of = {}
     for keys in levels[rules.RACK]:
         members = _unique(host_of[k] for k in keys)
@@ -191,8 +202,29 @@ def _unique(items):
     return result
 
 
-def _host_bundle(request, keys, groups):
+def _attach_pipes(request, host_of):
+    """Give every host bundle the pipes that leave it, per peer."""
+    per_bundle = {}
+    for pipe in request.pipes:
+        for end, peer in ((pipe.source, pipe.target),
+                          (pipe.target, pipe.source)):
+            bundle = host_of.get(end)
+            if bundle is None or host_of.get(peer) is bundle:
+                continue
+            peers = per_bundle.setdefault(id(bundle), (bundle, {}))[1]
+            peers[peer] = peers.get(peer, 0) + pipe.bandwidth_mbps
+    for bundle, peers in per_bundle.values():
+        bundle.pipes = sorted(peers.items())
+
+
+def _host_bundle(request, keys, groups, candidates=None):
     servers = [request.servers[k] for k in keys]
+    allowed = None if candidates is None else frozenset(candidates)
+    for server in servers:
+        if server.candidates is not None:
+            allowed = (frozenset(server.candidates) if allowed is None
+                       else allowed & frozenset(server.candidates))
+    previous = {s.previous for s in servers}
     hosts = sorted({s.host for s in servers if s.host})
     if len(hosts) > 1:
         raise exception.InvalidPlan(detail=(
@@ -213,7 +245,10 @@ def _host_bundle(request, keys, groups):
         affinity=_binding(groups, keys, rules.HOST),
         requirements=[r for r in (extra_specs.aggregate_requirements(
             s.extra_specs) for s in servers) if r],
-        volumes=[request.volumes[v] for s in servers for v in s.volumes])
+        volumes=[request.volumes[v] for s in servers for v in s.volumes],
+        candidates=allowed,
+        excluded=frozenset().union(*(s.excluded or () for s in servers)),
+        previous=previous.pop() if len(previous) == 1 else None)
 
 
 def _check_exclusive_levels(request, group_defs):

@@ -171,10 +171,15 @@ def test_unknown_flavor_names_resource_and_field(aio, client):
 
 def test_unsupported_feature_is_rejected_not_ignored(aio, client):
     before = usage(aio)
+    # One volume attached to two servers (multi-attach) is not supported.
     res = {'a': server('a'), 'b': server('b'),
-           'p': {'name': 'p', 'type': 'OS::Valet::Pipe',
-                 'properties': {'source': 'a', 'target': 'b',
-                                'bandwidth_mbps': 100}}}
+           'v': {'name': 'v', 'type': 'OS::Cinder::Volume',
+                 'properties': {'size': 1}}}
+    for i, srv in enumerate(('a', 'b')):
+        res['att-%d' % i] = {'name': 'att-%d' % i,
+                             'type': 'OS::Cinder::VolumeAttachment',
+                             'properties': {'instance_uuid': srv,
+                                            'volume_id': 'v'}}
     body = _error(create(client, 's', res), 400)
     assert body['error']['type'] == 'not_supported'
     _assert_nothing_written(aio, before)

@@ -46,6 +46,42 @@ class FakeEngineAPI:
     def delete_plan(self, context, stack_id):
         self._record('delete_plan', context, stack_id=stack_id)
 
+    def _plan(self, stack_id, placements):
+        return {'id': 'plan-uuid-1', 'name': 'app', 'stack_id': stack_id,
+                'project_id': 'p1', 'placements': placements}
+
+    def update_plan(self, context, stack_id, resources,
+                    original_resources=None):
+        self._record('update_plan', context, stack_id=stack_id,
+                     resources=resources,
+                     original_resources=original_resources)
+        return self._plan(stack_id, {
+            oid: {'name': oid, 'location': 'r01h02'} for oid in resources})
+
+    def migrate(self, context, stack_id, orchestration_id,
+                excluded_hosts=None):
+        self._record('migrate', context, stack_id=stack_id,
+                     orchestration_id=orchestration_id,
+                     excluded_hosts=excluded_hosts)
+        return self._plan(stack_id, {
+            orchestration_id: {'name': orchestration_id,
+                               'location': 'r02h01'}})
+
+    def reserve(self, context, candidate_hosts, orchestration_id=None,
+                resource_id=None, instance_uuid=None, action='reserve'):
+        self._record('reserve', context, candidate_hosts=candidate_hosts,
+                     orchestration_id=orchestration_id,
+                     resource_id=resource_id, instance_uuid=instance_uuid,
+                     action=action)
+        return {'id': 'placement-1', 'name': orchestration_id,
+                'orchestration_id': orchestration_id,
+                'resource_id': instance_uuid, 'location': candidate_hosts[0],
+                'reserved': action == 'reserve', 'plan_id': 'plan-uuid-1',
+                'metadata': {}}
+
+    def delete_placement(self, context, placement_id):
+        self._record('delete_placement', context, placement_id=placement_id)
+
 
 class Client:
     """webob.Request.blank(...).get_response(app) with JSON helpers."""
@@ -73,6 +109,9 @@ class Client:
 
     def post(self, path, body=None, **kw):
         return self.request('POST', path, body=body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request('PUT', path, body=body, **kw)
 
     def delete(self, path, **kw):
         return self.request('DELETE', path, **kw)

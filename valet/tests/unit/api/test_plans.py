@@ -208,3 +208,158 @@ def test_delete_engine_unavailable(client, db, engine):
         detail='down')
     assert_error(client.delete('/v1/plans/stack-1'), 503,
                  'engine_unavailable')
+
+
+# -- update / migrate (PUT) ----------------------------------------------
+
+NEW_RESOURCES = dict(RESOURCES, **{
+    'web-2': {'name': 'web-2', 'type': 'OS::Nova::Server',
+              'properties': {'flavor': 'm1.small'}}})
+
+
+def test_update(client, db, engine):
+    _store_plan(db, 'p1', 'stack-1')
+    body = {'action': 'update', 'resources': NEW_RESOURCES,
+            'original_resources': RESOURCES}
+    resp = client.put('/v1/plans/stack-1', body=body, **MEMBER)
+    assert resp.status_int == 201, resp.text
+    assert sorted(resp.json['plan']['placements']) == \
+        ['db-vol', 'web-1', 'web-2']
+    [(method, context, kwargs)] = engine.calls
+    assert method == 'update_plan'
+    assert context.project_id == 'p1'
+    assert kwargs == {'stack_id': 'stack-1', 'resources': NEW_RESOURCES,
+                      'original_resources': RESOURCES}
+
+
+def test_update_by_plan_id_without_original(client, db, engine):
+    stored = _store_plan(db, 'p1', 'stack-1')
+    body = {'action': 'update', 'resources': RESOURCES, 'timeout': '60',
+            'plan_name': 'app', 'stack_id': 'stack-1'}   # Valet 1.0 extras
+    resp = client.put('/v1/plans/%s' % stored['id'], body=body)
+    assert resp.status_int == 201, resp.text
+    assert engine.calls[0][2]['stack_id'] == 'stack-1'
+    assert engine.calls[0][2]['original_resources'] is None
+
+
+def test_migrate(client, db, engine):
+    _store_plan(db, 'p1', 'stack-1')
+    body = {'action': 'migrate', 'resources': ['web-1'],
+            'excluded_hosts': ['r01h01']}
+    resp = client.put('/v1/plans/stack-1', body=body, **MEMBER)
+    assert resp.status_int == 201, resp.text
+    assert resp.json['plan']['placements']['web-1']['location'] == 'r02h01'
+    [(method, _, kwargs)] = engine.calls
+    assert method == 'migrate'
+    assert kwargs == {'stack_id': 'stack-1', 'orchestration_id': 'web-1',
+                      'excluded_hosts': ['r01h01']}
+
+
+def test_migrate_by_nova_uuid(client, db, engine):
+    from valet import context as valet_context
+    from valet.db import placements as db_placements
+    _store_plan(db, 'p1', 'stack-1')
+    db_placements.update_placement(db, valet_context.get_admin_context(),
+                                   'web-1', {'resource_id': 'nova-uuid-1'})
+    resp = client.put('/v1/plans/stack-1', body={
+        'action': 'migrate', 'resources': ['nova-uuid-1']})
+    assert resp.status_int == 201, resp.text
+    assert engine.calls[0][2] == {'stack_id': 'stack-1',
+                                  'orchestration_id': 'web-1',
+                                  'excluded_hosts': []}
+
+
+def test_migrate_unknown_member(client, db, engine):
+    _store_plan(db, 'p1', 'stack-1')
+    assert_error(client.put('/v1/plans/stack-1', body={
+        'action': 'migrate', 'resources': ['nope']}), 404, 'not_found',
+        'nope')
+    assert engine.calls == []
+
+
+@pytest.mark.parametrize('body, message', [
+    ({}, "action: 'action' is a required property"),
+    ({'action': 'resize'}, "action: 'resize' is not one of"),
+    ({'action': 'update'}, "resources: 'resources' is a required"),
+    ({'action': 'update', 'resources': {}}, 'resources: {} should be'),
+    ({'action': 'update', 'resources': RESOURCES, 'excluded_hosts': []},
+     'excluded_hosts: Additional properties'),
+    ({'action': 'migrate', 'resources': ['a', 'b']},
+     "resources: ['a', 'b'] is too long"),
+    ({'action': 'migrate', 'resources': []}, 'resources: [] should be'),
+    ({'action': 'migrate', 'resources': 'web-1'},
+     "resources: 'web-1' is not of type 'array'"),
+    ({'action': 'migrate', 'resources': ['web-1'], 'excluded_hosts': 'h'},
+     "excluded_hosts: 'h' is not of type 'array'"),
+    ({'action': 'migrate', 'resources': ['web-1'],
+      'original_resources': {}}, 'original_resources: Additional'),
+])
+def test_put_schema(client, db, engine, body, message):
+    _store_plan(db, 'p1', 'stack-1')
+    err = assert_error(client.put('/v1/plans/stack-1', body=body), 400,
+                       'invalid')
+    assert err['error']['message'].startswith(message), \
+        err['error']['message']
+    assert engine.calls == []
+
+
+def test_put_other_project_and_missing(client, db, engine):
+    _store_plan(db, 'p1', 'stack-1')
+    for action, rule, body in (
+            ('update', 'valet:plans:update', {'resources': RESOURCES}),
+            ('migrate', 'valet:plans:migrate', {'resources': ['web-1']})):
+        assert_error(client.put('/v1/plans/stack-1', body=dict(
+            body, action=action), **OTHER), 403, 'forbidden', rule)
+        assert_error(client.put('/v1/plans/nope', body=dict(
+            body, action=action)), 404, 'not_found')
+    assert engine.calls == []
+
+
+def test_put_maps_engine_errors(client, db, engine):
+    _store_plan(db, 'p1', 'stack-1')
+    reason = {'code': 'capacity', 'member': 'web-2',
+              'eliminated': {'capacity': 4}, 'hosts_considered': 4}
+    engine.failures['update_plan'] = exception.PlacementFailed(
+        detail='no host for web-2', reason=reason)
+    body = assert_error(client.put('/v1/plans/stack-1', body={
+        'action': 'update', 'resources': NEW_RESOURCES}), 409,
+        'placement_failed', 'web-2')
+    assert body['reason'] == reason
+    engine.failures['migrate'] = exception.EngineUnavailable(detail='down')
+    resp = client.put('/v1/plans/stack-1', body={
+        'action': 'migrate', 'resources': ['web-1']})
+    assert_error(resp, 503, 'engine_unavailable', 'down')
+    assert resp.headers['Retry-After']
+
+
+# -- microversion 1.1: filters and paging -------------------------------
+
+V11 = {'OpenStack-API-Version': 'placement-optimizer 1.1'}
+
+
+def test_list_paging_and_filters_in_1_1(client, db):
+    for i in range(5):
+        _store_plan(db, 'p1' if i % 2 == 0 else 'p2', 'stack-%d' % i,
+                    name='app-%d' % (i % 2))
+    resp = client.get('/v1/plans?limit=2', headers=V11)
+    assert resp.status_int == 200, resp.text
+    first = [p['stack_id'] for p in resp.json['plans']]
+    assert first == ['stack-0', 'stack-1']
+    href = resp.json['plans_links'][0]['href']
+    resp = client.get(href.replace('http://localhost', ''), headers=V11)
+    assert [p['stack_id'] for p in resp.json['plans']] == \
+        ['stack-2', 'stack-3']
+    resp = client.get('/v1/plans?project_id=p2', headers=V11)
+    assert [p['stack_id'] for p in resp.json['plans']] == \
+        ['stack-1', 'stack-3']
+    resp = client.get('/v1/plans?name=app-0&stack_id=stack-2', headers=V11)
+    assert [p['stack_id'] for p in resp.json['plans']] == ['stack-2']
+    # A project lists its own plans only, and may not ask for others'.
+    resp = client.get('/v1/plans?project_id=p1', headers=V11, **MEMBER)
+    assert len(resp.json['plans']) == 3
+    assert_error(client.get('/v1/plans?project_id=p2', headers=V11,
+                            **MEMBER), 403, 'forbidden')
+    assert_error(client.get('/v1/plans?limit=-1', headers=V11), 400,
+                 'invalid', 'limit')
+    # 1.0 ignores the query string.
+    assert len(client.get('/v1/plans?limit=1').json['plans']) == 5

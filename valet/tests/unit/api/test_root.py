@@ -1,5 +1,6 @@
 """Version discovery, routing, automatic 405/OPTIONS, errors, middleware."""
 import io
+import re
 
 import webob
 
@@ -84,7 +85,7 @@ def test_405_with_allow(client):
 
 def test_options(client):
     for path, allow in (('/v1/plans', 'GET, POST'),
-                        ('/v1/plans/abc', 'GET, DELETE'),
+                        ('/v1/plans/abc', 'GET, PUT, DELETE'),
                         ('/v1/groups/', 'GET, POST'),
                         ('/', 'GET')):
         resp = client.request('OPTIONS', path)
@@ -97,7 +98,7 @@ def test_options(client):
 def test_every_route_has_a_405():
     mapper = handler.make_map(handler.ROUTE_DECLARATIONS)
     for path, methods in handler.ROUTE_DECLARATIONS.items():
-        concrete = path.replace('{plan_id}', 'x').replace('{group_id}', 'x')
+        concrete = re.sub(r'{[a-z_]+}', 'x', path)
         result = mapper.match(environ={'PATH_INFO': concrete,
                                        'REQUEST_METHOD': 'TRACE'})
         assert result['action'] is handler.handle_405

@@ -15,17 +15,18 @@ from valet.engine.model import request
 
 
 def make_inventory(layout, vcpus=8, memory_mb=16384, disk_gb=200,
-                   servers=(), pools=(), host_overrides=None):
+                   servers=(), pools=(), host_overrides=None, nic_mbps=0,
+                   uplink_mbps=0):
     """``layout``: {zone: {rack: number of hosts}}; hosts are <rack>h<NN>."""
     inv = inventory.Inventory(name='test')
     for zone, racks in layout.items():
         inv.zones[zone] = inventory.Zone(zone)
         for rack, count in racks.items():
-            inv.racks[rack] = inventory.Rack(rack, zone)
+            inv.racks[rack] = inventory.Rack(rack, zone, uplink_mbps)
             for i in range(1, count + 1):
                 name = '%sh%02d' % (rack, i)
                 spec = {'vcpus': vcpus, 'memory_mb': memory_mb,
-                        'disk_gb': disk_gb}
+                        'disk_gb': disk_gb, 'nic_mbps': nic_mbps}
                 spec.update((host_overrides or {}).get(name, {}))
                 inv.hosts[name] = inventory.Host(
                     name=name, zone=zone, rack=rack, **spec)
@@ -52,6 +53,23 @@ def make_dc(layout, **kwargs):
 def small_dc(**kwargs):
     return datacenter.Datacenter.build(
         loader.load_datacenter(loader.default_datacenter_path()), **kwargs)
+
+
+def pipe(source, target, mbps):
+    return {'type': 'OS::Valet::Pipe', 'properties': {
+        'source': source, 'target': target, 'bandwidth_mbps': mbps}}
+
+
+def volume(size, volume_type=None):
+    props = {'size': size}
+    if volume_type:
+        props['volume_type'] = volume_type
+    return {'type': 'OS::Cinder::Volume', 'properties': props}
+
+
+def attach(server_key, volume_key):
+    return {'type': 'OS::Cinder::VolumeAttachment', 'properties': {
+        'instance_uuid': server_key, 'volume_id': volume_key}}
 
 
 def server(flavor='m1.small', groups=(), zone=None, **props):
@@ -156,8 +174,10 @@ def check_decision(dc, req, decision):
             for unit in set(mine):
                 if level == rules.HOST:
                     holder = dc.hosts[unit]
-                else:
+                elif level == rules.RACK:
                     holder = dc.racks[unit]
+                else:
+                    holder = dc.zones[unit]
                 members_there = old.get(unit, 0)
                 assert holder.members + holder.external == members_there, (
                     name, unit)
@@ -174,6 +194,36 @@ def check_decision(dc, req, decision):
     for name, size in pool_added.items():
         pool = dc.pools[name]
         assert pool.used_gb + size <= pool.capacity_gb
+    check_bandwidth(dc, req, decision)
+
+
+def check_bandwidth(dc, req, decision):
+    """Pipes fit host NICs and rack uplinks (recomputed here)."""
+    spots = {k: (loc.kind, loc.location, loc.rack, loc.zone)
+             for k, loc in decision.placements.items()}
+    nic, uplink = {}, {}
+    for pipe in req.pipes:
+        a, b = spots[pipe.source], spots[pipe.target]
+        if a[0] == b[0] == 'server' and a[1] == b[1]:
+            continue
+        for end in (a, b):
+            if end[0] == 'server':
+                nic[end[1]] = nic.get(end[1], 0) + pipe.bandwidth_mbps
+        if a[2] != b[2] or a[2] is None:
+            for end in (a, b):
+                if end[2] is not None:
+                    uplink[end[2]] = uplink.get(end[2], 0) + (
+                        pipe.bandwidth_mbps)
+    assert decision.bandwidth.get('hosts', {}) == nic
+    assert decision.bandwidth.get('racks', {}) == uplink
+    for name, mbps in nic.items():
+        host = dc.hosts[name]
+        if host.nic_mbps:
+            assert host.nic_used_mbps + mbps <= host.nic_mbps, name
+    for name, mbps in uplink.items():
+        rack = dc.racks[name]
+        if rack.uplink_mbps:
+            assert rack.uplink_used_mbps + mbps <= rack.uplink_mbps, name
 
 
 def snapshot(dc):

@@ -182,17 +182,30 @@ ERRORS = [
      'resources.web-1.properties.metadata.valet.groups: must be a list'),
     ({'web-1': srv(metadata=['x'])}, exception.InvalidPlan,
      'resources.web-1.properties.metadata: must be a mapping'),
-    ({'web-1': srv(metadata={'valet': {'groups': ['zone-ex']}})},
-     exception.NotSupported,
-     "resources.web-1.properties.metadata.valet.groups: group 'zone-ex': "
-     'exclusivity at zone level is not supported yet'),
     ({'x': {'properties': {}}}, exception.InvalidPlan,
      'resources.x.type: required'),
     ({'x': 'server'}, exception.InvalidPlan, 'resources.x: must be a mapping'),
     ({'p': {'type': 'OS::Valet::Pipe', 'properties': {
         'source': 'a', 'target': 'b', 'bandwidth_mbps': 5}}},
      exception.NotSupported,
-     'resources.p.type: OS::Valet::Pipe: bandwidth pipes are not supported'),
+     "resources.p.properties.source: 'a' is not a resource of this plan"),
+    ({'a': srv(), 'p': {'type': 'OS::Valet::Pipe', 'properties': {
+        'source': 'a', 'target': 'a', 'bandwidth_mbps': 5}}},
+     exception.InvalidPlan,
+     'resources.p.properties.target: a pipe joins two different members'),
+    ({'a': srv(), 'b': srv(), 'p': {'type': 'OS::Valet::Pipe', 'properties': {
+        'source': 'a', 'target': 'b', 'bandwidth_mbps': 0}}},
+     exception.InvalidPlan,
+     'resources.p.properties.bandwidth_mbps: 0 is not a positive integer'),
+    ({'a': srv(), 'b': srv(), 'p': {'type': 'OS::Valet::Pipe', 'properties': {
+        'source': 'a', 'target': 'b'}}},
+     exception.InvalidPlan, 'resources.p.properties.bandwidth_mbps: required'),
+    ({'a': srv(), 'g': _group('g', 'affinity', 'host'),
+      'p': {'type': 'OS::Valet::Pipe', 'properties': {
+          'source': 'a', 'target': 'g', 'bandwidth_mbps': 5}}},
+     exception.InvalidPlan,
+     "resources.p.properties.target: 'g' is a OS::Valet::Group, not a "
+     'OS::Nova::Server or OS::Cinder::Volume'),
     ({'p': {'type': 'OS::Valet::Tunnel'}}, exception.NotSupported,
      'resources.p.type: unknown Valet resource type OS::Valet::Tunnel'),
     ({'v': {'type': 'OS::Cinder::Volume', 'properties': {}}},
@@ -268,8 +281,33 @@ ERRORS = [
       'out': _group('out', 'diversity', 'rack'),
       's': srv(), 'a1': _assign('in', ['s']), 'a2': _assign('out', ['a1'])},
      exception.NotSupported,
-     'resources.a2.properties.resources[0]: groups nested in a diversity '
-     'group'),
+     "resources.a2.properties.resources[0]: affinity group 'in' in "
+     "diversity group 'out': diversity between nested groups is not "
+     'supported yet'),
+    ({'in': _group('in', 'diversity', 'host'),
+      'out': _group('out', 'diversity', 'rack'),
+      's': srv(), 'a1': _assign('in', ['s']), 'a2': _assign('out', ['a1'])},
+     exception.InvalidPlan,
+     'resources.a2.properties.resources[0]: diversity groups may not '
+     "contain other diversity groups ('in' in 'out')"),
+    ({'in': _group('in', 'exclusivity', 'host'),
+      'out': _group('out', 'exclusivity', 'rack'),
+      's': srv(), 'a1': _assign('in', ['s']), 'a2': _assign('out', ['a1'])},
+     exception.InvalidPlan,
+     'resources.a2.properties.resources[0]: exclusivity groups may not '
+     "contain other exclusivity groups ('in' in 'out')"),
+    ({'in': _group('in', 'affinity', 'rack'),
+      'out': _group('out', 'exclusivity', 'host'),
+      's': srv(), 'a1': _assign('in', ['s']), 'a2': _assign('out', ['a1'])},
+     exception.InvalidPlan,
+     "resources.a2.properties.resources[0]: affinity group 'in' (level rack) "
+     "cannot be nested in exclusivity group 'out' (level host)"),
+    ({'in': _group('in', 'diversity', 'zone'),
+      'out': _group('out', 'affinity', 'rack'),
+      's': srv(), 'a1': _assign('in', ['s']), 'a2': _assign('out', ['a1'])},
+     exception.InvalidPlan,
+     "resources.a2.properties.resources[0]: diversity group 'in' (level "
+     "zone) cannot be nested in affinity group 'out' (level rack)"),
     ({'a': _group('a', 'affinity', 'zone'), 's': srv(),
       'x1': _assign('a', ['s', 'x2']), 'x2': _assign('a', ['x1'])},
      exception.InvalidPlan,

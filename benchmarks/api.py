@@ -1,0 +1,338 @@
+"""valet-api latency over RabbitMQ: what the REST layer adds to a request,
+beside the raw oslo.messaging call floor measured in the same run.
+
+    python -m benchmarks.api [--requests 300] [--clients 1 8]
+                             [--transport-url rabbit://guest:guest@127.0.0.1:5672/]
+
+Set-up, as an operator runs it: ``valet-engine`` and ``valet-api`` (the
+built-in threaded server) as their own processes, RabbitMQ on 127.0.0.1
+between them, sqlite underneath, ``auth_strategy = noauth``; this process
+is the HTTP client (one thread per client, a new connection per request as
+the HTTP/1.0 server wants) and also an RPC client of the same engine.
+
+What is measured, per request (milliseconds):
+
+* ``GET /v1/status``: policy, an RPC ``ping`` to the engine, ``SELECT 1``.
+  The engine computes nothing for a ping, so its compute time is 0 and the
+  API latency is the whole HTTP time (RPC round trip included).
+* ``GET /v1/plans/{stack}``: policy and a database read; no engine.
+* ``POST /v1/plans`` with ``dry_run``: the engine places 4 servers of a
+  diversity group and stores nothing.  Its compute time is measured, not
+  reported by the engine (DESIGN shapes stay as they are): after the HTTP
+  pass, the same number of calls go straight over RPC from this process at
+  the same concurrency, half ``create_plan`` (the same dry run), half
+  ``ping``; ``compute = p50(create_plan) - p50(ping)``, which includes the
+  engine's queueing behind its decision lock under concurrency.  The API
+  latency of each dry-run request is ``HTTP time - compute``: it keeps the
+  RPC transport, which the API cannot avoid, and drops only the engine's
+  own work.  The HTTP and RPC passes never overlap, so neither loads the
+  engine for the other.
+
+The "RPC floor" row is the bare ``ping`` calls of the RPC pass, over the
+same RabbitMQ from this process: no HTTP, no database.  Targets (the "all" rows, every
+request of the three kinds): API latency p50 <= 5 ms and p99 <= 15 ms at 1
+client, p50 <= 20 ms at 8 clients.
+"""
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+from valet import cmd as _threading_backend  # noqa: F401 - before oslo
+from valet import conf as valet_conf
+from valet import context as valet_context
+from valet.db import migration
+from valet.engine import rpcapi
+from valet import rpc
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATACENTER = os.path.join(REPO, 'examples', 'datacenters', 'small.yaml')
+RABBIT = 'rabbit://guest:guest@127.0.0.1:5672/'
+HEADERS = {'X-Project-Id': 'bench', 'X-Roles': 'member',
+           'Content-Type': 'application/json'}
+TARGETS = {1: (5.0, 15.0), 8: (20.0, None)}   # clients -> (p50, p99) ms
+COLUMNS = ('workload', 'clients', 'n', 'HTTP p50', 'HTTP p99',
+           'engine compute p50', 'API p50', 'API p99', 'target', 'ok')
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    if not ordered:
+        return float('nan')
+    return ordered[min(len(ordered) - 1,
+                       int(round(p / 100.0 * (len(ordered) - 1))))]
+
+
+def dry_run_body(stack_id):
+    resources = {'spread': {'type': 'OS::Valet::Group', 'properties': {
+        'name': 'bench-spread', 'type': 'diversity', 'level': 'host'}}}
+    for i in range(4):
+        resources['s%d' % i] = {
+            'type': 'OS::Nova::Server',
+            'properties': {'flavor': 'm1.small', 'metadata': {
+                'valet': {'groups': ['bench-spread']}}}}
+    return {'plan_name': 'bench', 'stack_id': stack_id,
+            'resources': resources, 'dry_run': True}
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def write_config(path, db_url, port, topic, transport_url):
+    with open(path, 'w') as f:
+        f.write('\n'.join([
+            '[DEFAULT]', 'transport_url = %s' % transport_url,
+            'default_log_levels = valet=WARNING,oslo_messaging=WARNING,'
+            'kombu=WARNING,amqp=WARNING,oslo_policy=WARNING',
+            '[database]', 'connection = %s' % db_url,
+            '[api]', 'auth_strategy = noauth', 'host = 127.0.0.1',
+            'port = %d' % port, 'engine_timeout = 30',
+            '[engine]', 'topic = %s' % topic, 'engine_id = bench-engine',
+            '[inventory]', 'collectors = file',
+            'datacenter_file = %s' % DATACENTER, '']))
+
+
+def request(port, method, path, body=None):
+    """(status, elapsed ms, decoded body) of one HTTP request."""
+    data = json.dumps(body).encode() if body is not None else None
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+    try:
+        conn.request(method, path, body=data, headers=HEADERS)
+        resp = conn.getresponse()
+        raw = resp.read()
+    finally:
+        conn.close()
+    elapsed = (time.perf_counter() - start) * 1000.0
+    return resp.status, elapsed, (json.loads(raw) if raw else None)
+
+
+@contextlib.contextmanager
+def services(transport_url, database_url=None):
+    """valet-engine and valet-api processes; yields (port, conf)."""
+    with tempfile.TemporaryDirectory(prefix='valet-bench-') as tmp:
+        db_url = database_url or 'sqlite:///%s' % os.path.join(
+            tmp, 'valet.sqlite')
+        port = _free_port()
+        config = os.path.join(tmp, 'valet.conf')
+        write_config(config, db_url, port,
+                     'valet-bench-%s' % uuid.uuid4().hex, transport_url)
+        migration.upgrade(db_url)
+        log = open(os.path.join(tmp, 'services.log'), 'w')
+        procs = [subprocess.Popen(
+            [sys.executable, '-m', 'valet.cmd.%s' % name, '--config-file',
+             config], stdout=log, stderr=subprocess.STDOUT)
+            for name in ('engine', 'api')]
+        try:
+            _wait_ready(port, procs)
+            yield port, valet_conf.new_conf(
+                ['--config-file', config], default_config_files=[])
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            log.close()
+
+
+def _wait_ready(port, procs, deadline=90):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError('%s exited with %s' % (proc.args,
+                                                          proc.returncode))
+        try:
+            if request(port, 'GET', '/v1/status')[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError('valet-api/valet-engine did not become ready')
+
+
+class Run:
+    """The samples of one client count: HTTP times per workload, and the
+    direct RPC times (ping, create_plan dry run) at the same concurrency."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.http = {}          # workload -> [ms]
+        self.rpc = {}           # 'ping' / 'create_plan' -> [ms]
+
+    def add(self, table, key, ms):
+        with self.lock:
+            table.setdefault(key, []).append(ms)
+
+
+WORKLOADS = ('GET /v1/status', 'GET /v1/plans/{id}',
+             'POST /v1/plans (dry run)')
+
+
+def _http_client(port, stack_id, run, count, offset):
+    for i in range(count):
+        workload = WORKLOADS[(i + offset) % len(WORKLOADS)]
+        if workload == 'GET /v1/status':
+            status, ms, _ = request(port, 'GET', '/v1/status')
+        elif workload == 'GET /v1/plans/{id}':
+            status, ms, _ = request(port, 'GET', '/v1/plans/%s' % stack_id)
+        else:
+            status, ms, _ = request(port, 'POST', '/v1/plans',
+                                    dry_run_body('bench-dry'))
+        if status >= 400:
+            raise RuntimeError('%s answered %s' % (workload, status))
+        run.add(run.http, workload, ms)
+
+
+def _rpc_client(engine, run, count, offset):
+    context = valet_context.RequestContext(project_id='bench',
+                                           roles=['member'], overwrite=False)
+    body = dry_run_body('bench-dry')
+    for i in range(count):
+        start = time.perf_counter()
+        if (i + offset) % 2:
+            engine.ping(context)
+            key = 'ping'
+        else:
+            engine.create_plan(context, body['plan_name'], body['stack_id'],
+                               body['resources'], dry_run=True)
+            key = 'create_plan'
+        run.add(run.rpc, key, (time.perf_counter() - start) * 1000.0)
+
+
+def _threads(target, clients, args):
+    threads = [threading.Thread(target=target, args=args + (c,))
+               for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def measure(port, engine, stack_id, clients, requests):
+    """HTTP requests first, then the same number of direct RPC calls, each
+    pass with ``clients`` concurrent threads (never both at once, so the
+    engine is not loaded twice)."""
+    run = Run()
+    per_client = max(3, requests // clients)
+    _threads(_http_client, clients, (port, stack_id, run, per_client))
+    _threads(_rpc_client, clients, (engine, run, max(2, per_client)))
+    return run
+
+
+def rows_of(run, clients):
+    ping = run.rpc.get('ping', [])
+    floor = percentile(ping, 50)
+    # The engine's own work for a dry run at this concurrency.
+    compute = max(0.0, percentile(run.rpc.get('create_plan', []), 50)
+                  - floor)
+    rows, everything = [], []
+    for workload in WORKLOADS:
+        engine_ms = compute if workload.startswith('POST') else 0.0
+        samples = [(ms, engine_ms) for ms in run.http.get(workload, [])]
+        everything.extend(samples)
+        rows.append(_row(workload, clients, samples))
+    rows.append(_row('all', clients, everything, check=True))
+    rows.append(('oslo.messaging ping (RPC floor)', clients, len(ping),
+                 floor, percentile(ping, 99), 0.0, None, None, '', ''))
+    return rows
+
+
+def _row(workload, clients, samples, check=False):
+    http_ms = [h for h, _ in samples]
+    compute = [c for _, c in samples]
+    api = [h - c for h, c in samples]
+    p50, p99 = percentile(api, 50), percentile(api, 99)
+    target, ok = '', ''
+    if check and clients in TARGETS:
+        t50, t99 = TARGETS[clients]
+        target = 'p50<=%g' % t50 + (' p99<=%g' % t99 if t99 else '')
+        ok = 'yes' if p50 <= t50 and (t99 is None or p99 <= t99) else 'NO'
+    return (workload, clients, len(samples), percentile(http_ms, 50),
+            percentile(http_ms, 99), percentile(compute, 50), p50, p99,
+            target, ok)
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return '%.2f' % value
+    return '' if value is None else str(value)
+
+
+def print_table(rows, out=None):
+    out = out or sys.stdout
+    cells = [COLUMNS] + [tuple(_cell(v) for v in row) for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+    line = '+' + '+'.join('-' * (w + 2) for w in widths) + '+'
+    out.write(line + '\n')
+    for index, row in enumerate(cells):
+        out.write('| ' + ' | '.join(c.ljust(w) for c, w in zip(row, widths))
+                  + ' |\n')
+        if index == 0:
+            out.write(line + '\n')
+    out.write(line + '\n')
+    out.write('All times in ms. API = HTTP - engine compute; engine compute '
+              '= p50 of direct create_plan RPCs - p50 of pings, at the same '
+              'concurrency (0 for status and reads).\n')
+
+
+def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,
+        database_url=None):
+    """Start the services, measure, print the table; returns its rows."""
+    with services(transport_url, database_url) as (port, conf):
+        transport = rpc.get_transport(conf)
+        engine = rpcapi.EngineAPI(conf, transport, timeout=30)
+        context = valet_context.RequestContext(
+            project_id='bench', roles=['member'], overwrite=False)
+        try:
+            stack_id = 'bench-seed'
+            body = dry_run_body(stack_id)
+            body.pop('dry_run')
+            status = request(port, 'POST', '/v1/plans', body)[0]
+            if status != 201:
+                raise RuntimeError('seeding the plan answered %s' % status)
+            for _ in range(warmup):
+                request(port, 'GET', '/v1/status')
+                engine.ping(context)
+            rows = []
+            for count in clients:
+                rows.extend(rows_of(measure(port, engine, stack_id, count,
+                                            requests), count))
+        finally:
+            transport.cleanup()
+    print_table(rows)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--requests', type=int, default=300,
+                        help='HTTP requests per client count')
+    parser.add_argument('--clients', type=int, nargs='+', default=[1, 8])
+    parser.add_argument('--transport-url', default=RABBIT)
+    parser.add_argument('--database-url',
+                        help='An empty database (default: a sqlite file)')
+    args = parser.parse_args(argv)
+    rows = run(args.requests, tuple(args.clients), args.transport_url,
+               database_url=args.database_url)
+    failed = [r for r in rows if r[-1] == 'NO']
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

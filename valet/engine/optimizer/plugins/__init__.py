@@ -1,0 +1,1 @@
+"""Built-in optimizer plugins (filters and scorers), loaded by stevedore."""

@@ -1,0 +1,177 @@
+"""The hard rules of DESIGN §5.2 as filter plugins.
+
+Each filter looks at one host for one host bundle in the search's current
+tentative state (``search.overlay``) and answers None (pass) or a Status.
+"""
+from valet.engine.model import groups as rules
+from valet.engine.optimizer import extra_specs
+from valet.engine.optimizer import filters as vocabulary
+from valet.engine.optimizer import framework
+
+
+class _Rule(framework.Filter):
+    def __init__(self):
+        self.code = vocabulary.CODES[self.name]
+        super().__init__()
+
+
+class Disabled(_Rule):
+    name = 'disabled'
+
+    def check(self, host, bundle, search):
+        return None if host.enabled else self._reject
+
+
+class Zone(_Rule):
+    """The availability zone the servers ask for."""
+    name = 'zone'
+
+    def applies(self, bundle, search):
+        return bundle.zone is not None
+
+    def check(self, host, bundle, search):
+        return None if host.zone == bundle.zone else self._reject
+
+
+class ForcedHost(_Rule):
+    """Nova's forced host (``zone:host``)."""
+    name = 'host'
+
+    def applies(self, bundle, search):
+        return bundle.host is not None
+
+    def check(self, host, bundle, search):
+        return None if host.name == bundle.host else self._reject
+
+
+class Candidates(_Rule):
+    """The hosts Nova's other filters left (or the plan's locations)."""
+    name = 'candidates'
+
+    def applies(self, bundle, search):
+        return bundle.candidates is not None
+
+    def check(self, host, bundle, search):
+        return None if host.name in bundle.candidates else self._reject
+
+
+class Excluded(_Rule):
+    """Hosts a migration moves away from."""
+    name = 'excluded'
+
+    def applies(self, bundle, search):
+        return bool(bundle.excluded)
+
+    def check(self, host, bundle, search):
+        return self._reject if host.name in bundle.excluded else None
+
+
+class ExtraSpecs(_Rule):
+    """Flavor extra specs against aggregate metadata (Nova's operators)."""
+    name = 'extra_specs'
+
+    def applies(self, bundle, search):
+        return bool(bundle.requirements)
+
+    def check(self, host, bundle, search):
+        for requirement in bundle.requirements:
+            if not extra_specs.host_matches(host.metadata, requirement):
+                return self._reject
+        return None
+
+
+class Storage(_Rule):
+    """A zone with a pool for every volume attached to the bundle."""
+    name = 'storage'
+
+    def applies(self, bundle, search):
+        return bool(bundle.volumes)
+
+    def check(self, host, bundle, search):
+        zones = search.storage_zones(bundle)
+        return None if host.zone in zones else self._reject
+
+
+class Capacity(_Rule):
+    """vCPU, RAM and disk after allocation ratios and standby reserve."""
+    name = 'capacity'
+
+    def check(self, host, bundle, search):
+        free = search.overlay.free(host)
+        if (free[0] < bundle.vcpus or free[1] < bundle.memory_mb
+                or free[2] < bundle.disk_gb):
+            return self._reject
+        search.last_free = free
+        return None
+
+
+class Bandwidth(_Rule):
+    """Pipes to placed members against host NICs and rack uplinks."""
+    name = 'bandwidth'
+
+    def applies(self, bundle, search):
+        return bool(bundle.pipes)
+
+    def check(self, host, bundle, search):
+        overlay = search.overlay
+        hosts, racks = search.pipe_demand(bundle, host)
+        for name, mbps in hosts.items():
+            if overlay.nic_free(search.dc.hosts[name]) < mbps:
+                return self.reject(reason='NIC of %s' % name)
+        for name, mbps in racks.items():
+            if overlay.uplink_free(search.dc.racks[name]) < mbps:
+                return self.reject(reason='uplink of rack %s' % name)
+        return None
+
+
+class Affinity(_Rule):
+    """Members of a group already placed pin the host/rack/zone."""
+    name = 'affinity'
+
+    def applies(self, bundle, search):
+        return bool(search.bundle_groups(bundle)[0])
+
+    def check(self, host, bundle, search):
+        overlay = search.overlay
+        for name, level in search.bundle_groups(bundle)[0]:
+            units = overlay.group_units(name, level)
+            if units and host.unit(level) not in units:
+                return self.reject(name)
+        return None
+
+
+class Exclusivity(_Rule):
+    """Exclusive members only where nobody else is; nobody else where an
+    exclusivity group is (servers Valet did not place included)."""
+    name = 'exclusivity'
+
+    def check(self, host, bundle, search):
+        overlay = search.overlay
+        for name, level in search.bundle_groups(bundle)[1]:
+            unit = host.unit(level)
+            if overlay.unit_total(level, unit) != overlay.group_count(
+                    name, level, unit):
+                return self.reject(name)
+        groups = bundle.groups
+        for level in rules.LEVELS:
+            owners = overlay.owners(level, host.unit(level))
+            if owners:
+                for owner in sorted(owners):
+                    if owner not in groups:
+                        return self.reject(owner)
+        return None
+
+
+class Diversity(_Rule):
+    """No two members of a group in one host/rack/zone."""
+    name = 'diversity'
+
+    def applies(self, bundle, search):
+        return bool(search.bundle_groups(bundle)[2])
+
+    def check(self, host, bundle, search):
+        overlay = search.overlay
+        for name, level in search.bundle_groups(bundle)[2]:
+            if overlay.group_count(name, level, host.unit(level)) > 0:
+                return self.reject(name)
+        return None

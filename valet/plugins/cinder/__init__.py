@@ -1,0 +1,2 @@
+"""Valet's Cinder scheduler filter (entry point ``ValetFilter`` in
+``cinder.scheduler.filters``)."""

@@ -1,0 +1,1 @@
+"""Valet's Nova scheduler filter (``valet.plugins.nova.filter.ValetFilter``)."""
