@@ -25,11 +25,15 @@ _SUMMARY = ('id', 'name', 'location', 'rack', 'zone', 'kind', 'reserved',
 
 
 def _find(session, id_or_stack_id):
-    for column in (models.Plan.id, models.Plan.stack_id):
-        plan = session.scalars(
-            sa.select(models.Plan).where(column == id_or_stack_id)).first()
-        if plan is not None:
+    # One round trip; a match on id wins over a match on stack id.
+    plans = session.scalars(sa.select(models.Plan).where(sa.or_(
+        models.Plan.id == id_or_stack_id,
+        models.Plan.stack_id == id_or_stack_id))).all()
+    for plan in plans:
+        if plan.id == id_or_stack_id:
             return plan
+    if plans:
+        return plans[0]
     raise exception.PlanNotFound(plan=id_or_stack_id)
 
 

@@ -66,17 +66,17 @@ def _read_yaml(path):
             document = yaml.safe_load(stream)
     except OSError as err:
         raise exception.InvalidDatacenter(
-            path=path, detail='cannot read the file: %s' % err.strerror)
+            path=path, detail='cannot read the file: %s' % err.strerror) from err
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = ('line %d, column %d' % (mark.line + 1, mark.column + 1)
                  if mark else 'unknown position')
         raise exception.InvalidDatacenter(
             path=path, detail='YAML syntax error at %s: %s'
-            % (where, err.problem or err.context))
+            % (where, err.problem or err.context)) from err
     except yaml.YAMLError as err:
         raise exception.InvalidDatacenter(
-            path=path, detail='YAML error: %s' % err)
+            path=path, detail='YAML error: %s' % err) from err
     if not isinstance(document, dict):
         raise exception.InvalidDatacenter(
             path=path, detail='(top level): the file must hold a mapping')
