@@ -11,10 +11,12 @@ from valet.conf import database
 from valet.conf import engine
 from valet.conf import inventory
 from valet.conf import optimizer
+from valet.conf import qos
 from valet.conf import upgrade_levels
 from valet.conf import valet
 
-MODULES = (api, database, engine, inventory, optimizer, upgrade_levels, valet)
+MODULES = (api, database, engine, inventory, optimizer, qos, upgrade_levels,
+           valet)
 
 
 def register_opts(conf):

@@ -26,6 +26,7 @@ from valet.engine import queries
 from valet.engine import replans
 from valet.engine.optimizer import framework
 from valet.engine.optimizer import search
+from valet.engine import pipes_qos
 from valet import version
 
 LOG = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class EngineManager:
         self.generation = 0   # decisions this engine has committed
         self.profile = framework.Profile.from_conf(conf)
         self._lock = threading.Lock()
+        self.qos = pipes_qos.PipeReservations(conf)
 
     # -- model -------------------------------------------------------------
 
@@ -120,8 +122,11 @@ class EngineManager:
                 self._check_new_stack(ctx, stack_id)
         else:
             check = None
-        return self._action(ctx, 'create_plan', stack_id, decide,
+        plan = self._action(ctx, 'create_plan', stack_id, decide,
                             check=check, idempotent=not dry_run)
+        if not dry_run:
+            self._reserve_pipes(ctx, plan)
+        return plan
 
     def update_plan(self, ctx, stack_id, resources, original_resources=None):
         """Unchanged members stay, new or changed ones are placed (a resize
@@ -161,11 +166,16 @@ class EngineManager:
                     request=request_row)
             return (write, consumption, released, released_bw,
                     decision), None
-        return self._action(ctx, 'update_plan', stack_id, decide)
+        plan = self._action(ctx, 'update_plan', stack_id, decide)
+        self._reserve_pipes(ctx, plan)
+        return plan
 
     def delete_plan(self, ctx, stack_id):
+        deleted = {}
+
         def decide(attempt):
             plan = db_plans.get_plan(self.db, ctx, stack_id)
+            deleted['id'] = plan['id']
             rows = list(self._rows(ctx, plan).values())
             pipes = db_plans.get_pipes(self.db, ctx, plan['id'])
             used = replans.pipes_bandwidth(pipes, rows)
@@ -177,7 +187,10 @@ class EngineManager:
                                      request=request_row)
                 return None
             return (write, consumption, rows, used, None), None
-        return self._action(ctx, 'delete_plan', stack_id, decide)
+        result = self._action(ctx, 'delete_plan', stack_id, decide)
+        if deleted:
+            self.qos.release(deleted['id'])
+        return result
 
     def delete_placement(self, ctx, placement_id):
         """Delete one placement, releasing its capacity and the bandwidth
@@ -509,6 +522,12 @@ class EngineManager:
     def _rows(self, ctx, plan):
         return {r['orchestration_id']: r for r in db_placements.load_all(
             self.db, ctx, stack_id=plan['stack_id'])}
+
+    def _reserve_pipes(self, ctx, plan):
+        if plan and plan.get('id'):
+            pipes = db_plans.get_pipes(self.db, ctx, plan['id'])
+            if pipes:
+                self.qos.reserve(plan, pipes)
 
     def _attempts(self):
         return range(self.conf.engine.max_conflict_retries + 1)
