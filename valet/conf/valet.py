@@ -16,6 +16,17 @@ OPTS = [
                choices=[('reject', 'Pass no host when Valet fails.'),
                         ('yield', 'Pass every host when Valet fails.')],
                help='What a scheduler filter does when Valet cannot answer.'),
+    cfg.StrOpt('topic', default='valet-engine',
+               help='RPC topic valet-engine listens on ([engine] topic in '
+                    'valet.conf).'),
+    cfg.StrOpt('control_exchange', default='openstack',
+               help='Exchange valet-engine listens on (its control_exchange; '
+                    'oslo.messaging\'s default unless valet.conf sets one). '
+                    'The host service\'s own exchange (nova, cinder, heat) '
+                    'is never the engine\'s.'),
+    cfg.StrOpt('version_cap',
+               help='Highest valet-engine RPC version the plugin sends, '
+                    'e.g. "1.0", while older engines are still running.'),
 ]
 
 
