@@ -16,13 +16,13 @@ stack with the engine's explanation as its status reason.
 import logging
 
 from heat.engine import lifecycle_plugin
-from oslo_config import cfg
 
 from valet import exception
 from valet.plugins import client
 from valet.plugins import failure
 from valet.plugins.heat import checks
 from valet.plugins.heat import plan as heat_plan
+from valet.plugins import selection
 
 LOG = logging.getLogger(__name__)
 
@@ -33,15 +33,8 @@ class PlacementRefused(Exception):
     """Raised to Heat: its first argument becomes the stack's reason."""
 
 
-class ValetLifecyclePlugin(lifecycle_plugin.LifecyclePlugin):
-
-    def __init__(self, conf=None):
-        super().__init__()
-        self._conf = conf
-
-    @property
-    def conf(self):
-        return self._conf if self._conf is not None else cfg.CONF
+class ValetLifecyclePlugin(selection.HostConf,
+                           lifecycle_plugin.LifecyclePlugin):
 
     def get_ordinal(self):
         # Before other plugins: a stack Valet refuses needs no more work.

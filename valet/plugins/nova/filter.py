@@ -13,10 +13,7 @@ there): it only uses oslo.messaging's blocking client.
 import logging
 
 from nova.scheduler import filters
-from oslo_config import cfg
 
-from valet.plugins import client
-from valet.plugins import failure
 from valet.plugins.nova import decide
 from valet.plugins.nova import request as nova_request
 from valet.plugins import selection
@@ -24,7 +21,7 @@ from valet.plugins import selection
 LOG = logging.getLogger(__name__)
 
 
-class ValetFilter(filters.BaseHostFilter):
+class ValetFilter(selection.HostConf, filters.BaseHostFilter):
     """Passes exactly the host valet-engine chose for the instance."""
 
     # One engine decision per request; Heat boots its servers one by one.
@@ -32,39 +29,18 @@ class ValetFilter(filters.BaseHostFilter):
     # Rebuilds are replans of a known instance, so Valet must see them.
     RUN_ON_REBUILD = True
 
-    def __init__(self, conf=None):
-        super().__init__()
-        # Nova's configuration is the global one; tests may pass their own.
-        self._conf = conf
-
-    @property
-    def conf(self):
-        return self._conf if self._conf is not None else cfg.CONF
-
     def host_passes(self, host_state, spec_obj):
         return bool(list(self.filter_all([host_state], spec_obj)))
 
     def filter_all(self, filter_obj_list, spec_obj):
-        hosts = list(filter_obj_list)
-        if not hosts:
-            return []
-        request = None
-        try:
-            request = nova_request.from_spec(
-                spec_obj, metadata_loader=lambda: server_metadata(spec_obj))
-            names = sorted({h.host for h in hosts})
-            engine = client.get_engine(self.conf)
-            ctx = client.request_context(getattr(spec_obj, '_context', None),
-                                         project_id=request.project_id)
-            placement = decide.placement_for(engine, ctx, request, names)
-            chosen = selection.pick(hosts, placement, _names)
-        except Exception as error:
-            what = 'instance %s' % (request.instance_uuid if request
-                                    else '(unreadable request)')
-            return failure.on_failure(self.conf, what, hosts, error)
-        LOG.info('Valet placed instance %s on %s', request.instance_uuid,
-                 placement.get('location'))
-        return chosen
+        return selection.follow_valet(
+            self.conf, filter_obj_list,
+            read_request=lambda: nova_request.from_spec(
+                spec_obj, metadata_loader=lambda: server_metadata(spec_obj)),
+            describe=lambda request: 'instance %s' % request.instance_uuid,
+            decide=decide.placement_for, key=lambda host: host.host,
+            names=_names,
+            service_context=getattr(spec_obj, '_context', None))
 
 
 def _names(host_state):
