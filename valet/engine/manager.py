@@ -318,9 +318,11 @@ class EngineManager:
         return self._action(ctx, 'schedule_instance', instance_uuid, decide)
 
     def schedule_volume(self, ctx, volume_id, size_gb, volume_type=None,
-                        az=None, orchestration_id=None, candidate_pools=None):
+                        az=None, orchestration_id=None, candidate_pools=None,
+                        server=None):
         """The pool of a volume: the planned one if Cinder allows it, else
-        a new decision inside ``candidate_pools`` (ad hoc: in ``az``)."""
+        a new decision inside ``candidate_pools`` (ad hoc: in ``az``, and
+        near ``server``, the placed server that will use it)."""
         candidates = (None if candidate_pools is None
                       else frozenset(candidate_pools))
         row = None
@@ -333,6 +335,7 @@ class EngineManager:
         if row is not None and row['kind'] != 'volume':
             raise exception.Invalid(detail='%s is a server; use reserve'
                                     % row['orchestration_id'])
+        consumer = self._consumer(ctx, server)
 
         def decide(attempt):
             current = row and db_placements.get_placement(self.db, ctx,
@@ -352,10 +355,14 @@ class EngineManager:
                 volume_type=volume_type,
                 zone=az or (current or {}).get('zone'),
                 candidates=candidates,
-                previous=current['location'] if current else None)
+                previous=current['location'] if current else None,
+                server=consumer['orchestration_id'] if consumer else None)
             request = plan_request.PlanRequest(
                 servers={}, volumes={key: volume}, groups={},
-                project_id=ctx.project_id)
+                project_id=ctx.project_id,
+                # The consumer stays where it is; the volume goes near it.
+                fixed={consumer['orchestration_id']: consumer}
+                if consumer else {})
             released = [current] if current else []
             decision = self._place(request, released=released)
             consumption = _merge(
@@ -382,6 +389,17 @@ class EngineManager:
                     request=request_row)
             return (write, consumption, released, None, decision), None
         return self._action(ctx, 'schedule_volume', volume_id, decide)
+
+    def _consumer(self, ctx, server):
+        """The placed server an ad-hoc volume is for, or None."""
+        if not server:
+            return None
+        try:
+            row = db_placements.get_placement(self.db, ctx, server)
+        except exception.PlacementNotFound:
+            LOG.info('Volume consumer %s is not a Valet placement', server)
+            return None
+        return row if row['kind'] == 'server' else None
 
     # -- queries -----------------------------------------------------------
 

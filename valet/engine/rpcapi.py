@@ -7,6 +7,8 @@ API version history:
           schedule_instance, schedule_volume; queries group_members,
           invalid_placements, explain; sync_inventory (cast).
     1.2 - delete_placement (releases one member's capacity).
+    1.3 - schedule_volume takes ``server``: the consumer server of an
+          ad-hoc volume, which goes to that server's zone and rack.
 
 Payloads are plain JSON-able dicts.  Errors come back as
 ``valet.exception`` classes with their code and structured reason.  Calls the
@@ -19,7 +21,7 @@ import oslo_messaging as messaging
 from valet import exception
 from valet import rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class EngineAPI:
@@ -98,13 +100,22 @@ class EngineAPI:
                           candidate_hosts=candidate_hosts)
 
     def schedule_volume(self, context, volume_id, size_gb, volume_type=None,
-                        az=None, orchestration_id=None, candidate_pools=None):
-        """Choose the pool of a volume, planned or ad hoc; → placement."""
-        return self._call(context, '1.1', 'schedule_volume',
-                          volume_id=volume_id, size_gb=size_gb,
-                          volume_type=volume_type, az=az,
-                          orchestration_id=orchestration_id,
-                          candidate_pools=candidate_pools)
+                        az=None, orchestration_id=None, candidate_pools=None,
+                        server=None):
+        """Choose the pool of a volume, planned or ad hoc; → placement.
+
+        ``server`` (1.3): the instance uuid or orchestration id of the
+        server that will use an ad-hoc volume (Cinder's
+        ``local_to_instance`` hint): the volume goes near it.
+        """
+        kwargs = dict(volume_id=volume_id, size_gb=size_gb,
+                      volume_type=volume_type, az=az,
+                      orchestration_id=orchestration_id,
+                      candidate_pools=candidate_pools)
+        if server is None:     # an older engine still answers these
+            return self._call(context, '1.1', 'schedule_volume', **kwargs)
+        return self._call(context, '1.3', 'schedule_volume', server=server,
+                          **kwargs)
 
     def group_members(self, context, group):
         """Where the members of a named group are placed."""

@@ -5,7 +5,7 @@ from valet.engine.endpoints import base
 
 
 class PlacementEndpoint(base.Endpoint):
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     @base.rpc_method
     def reserve(self, ctxt, candidate_hosts, orchestration_id=None,
@@ -24,11 +24,12 @@ class PlacementEndpoint(base.Endpoint):
 
     @base.rpc_method
     def schedule_volume(self, ctxt, volume_id, size_gb, volume_type=None,
-                        az=None, orchestration_id=None, candidate_pools=None):
+                        az=None, orchestration_id=None, candidate_pools=None,
+                        server=None):
         return self.manager.schedule_volume(
             ctxt, volume_id, size_gb, volume_type=volume_type, az=az,
             orchestration_id=orchestration_id,
-            candidate_pools=candidate_pools)
+            candidate_pools=candidate_pools, server=server)
 
     @base.rpc_method
     def delete_placement(self, ctxt, placement_id):

@@ -13,6 +13,8 @@ The greedy answer is improved in two deterministic steps, both bounded by
   result is kept only if the plan's objective went down.  This moves a
   pipe hub, its peers and the affinity groups they belong to onto hosts
   and racks with room for all of them, which no single move can do.
+  Only when that gives no cheaper plan is the hub forced onto the
+  roomiest host, so the time cap reaches more hubs.
 """
 import time
 
@@ -21,7 +23,8 @@ _EPSILON = 1e-9
 
 NEIGHBOURHOODS = 8      # re-insertions tried per pass (costliest hubs)
 ROOMY = 8               # the roomiest hosts a hub may also move to
-FORCED = 2              # ... of which the first ones are tried alone
+FORCED = 1              # ... of which the first ones are tried alone
+                        # (only when the neighbourhood itself gave nothing)
 
 
 def _pipe_cost(search, bundle):
@@ -39,9 +42,11 @@ def improve(search, clusters, started):
     cluster_of = {id(hb): cluster for cluster in clusters
                   for hb in cluster.host_bundles}
     moves = 0
+    tried = {}
     for _ in range(profile.improve_passes):
         moved = _descent(search, bundles, deadline)
-        moved += _neighbourhoods(search, bundles, cluster_of, deadline)
+        moved += _neighbourhoods(search, bundles, cluster_of, deadline,
+                                 tried)
         moves += moved
         if not moved or time.perf_counter() > deadline:
             break
@@ -79,13 +84,16 @@ def _descent(search, bundles, deadline):
     return moves
 
 
-def _neighbourhoods(search, bundles, cluster_of, deadline):
-    moves = 0
+def _neighbourhoods(search, bundles, cluster_of, deadline, tried):
+    """``tried``: {hub: where its neighbourhood was} when re-inserting it
+    gave nothing; such a hub is skipped until one of them moved."""
+    moves = attempts = 0
     costs = {id(b): _pipe_cost(search, b) for b in bundles}
     order = sorted((b for b in bundles if costs[id(b)]),
-                   key=lambda b: (-costs[id(b)], b.key))[:NEIGHBOURHOODS]
+                   key=lambda b: (-costs[id(b)], b.key))
+    assigned = search.overlay.assigned
     for bundle in order:
-        if time.perf_counter() > deadline:
+        if attempts >= NEIGHBOURHOODS or time.perf_counter() > deadline:
             break
         units, seen = [], set()
         for member in [bundle] + _peer_bundles(search, bundle):
@@ -94,10 +102,15 @@ def _neighbourhoods(search, bundles, cluster_of, deadline):
                     hb.host is not None for hb in unit.host_bundles):
                 seen.add(id(unit))
                 units.append(unit)
+        signature = tuple(assigned[hb.key] for unit in units
+                          for hb in unit.host_bundles)
+        if tried.get(id(bundle)) == signature:
+            continue
+        attempts += 1
         before = search.current_cost()
         # Where the hub may go: its peers' racks and the roomiest hosts
-        # (to open one for the whole neighbourhood); then, forced, each of
-        # the two roomiest hosts.
+        # (to open one for the whole neighbourhood); then, if that gave no
+        # cheaper plan, forced, the roomiest host.
         roomy = [h.name for h in search.roomiest(ROOMY)]
         hint = {h.name for spot, _ in search.peers(bundle)[0]
                 for h in search.rack_hosts.get(spot[2], ())}
@@ -106,26 +119,28 @@ def _neighbourhoods(search, bundles, cluster_of, deadline):
                for unit in reversed(units) for hb in unit.host_bundles]
         hint.update(h.name for _, host in old
                     for h in search.rack_hosts[host.rack])
-        best = None
+        kept = False
         for target in [hint] + [{name} for name in roomy[:FORCED]]:
+            # The first cheaper plan is kept: the forced tries are only a
+            # fallback, and the budget goes to the next hub instead.
             if time.perf_counter() > deadline:
                 break
-            cost = _reinsert(search, bundle, units, target)
-            if cost is not None and cost < before - _EPSILON and (
-                    best is None or cost < best[0] - _EPSILON):
-                best = (cost, target)
-        if best is not None and _reinsert(search, bundle, units, best[1],
-                                          keep=True) is not None:
+            if _reinsert(search, bundle, units, target, keep_below=before):
+                kept = True
+                break
+        if kept:
             moves += 1
             continue
         for hb, host in reversed(old):
             _put(search, hb, host)
+        tried[id(bundle)] = signature
     return moves
 
 
-def _reinsert(search, bundle, units, target, keep=False):
+def _reinsert(search, bundle, units, target, keep_below):
     """Place ``units`` again with the hub limited to ``target`` hosts;
-    the objective reached (None: infeasible).  Undone unless ``keep``."""
+    kept (True) if the plan's objective is now below ``keep_below``, else
+    undone (False)."""
     saved = bundle.candidates
     bundle.candidates = (frozenset(target) if saved is None
                          else saved & frozenset(target))
@@ -134,10 +149,10 @@ def _reinsert(search, bundle, units, target, keep=False):
         placed = all(search.place_cluster(unit) for unit in units)
     finally:
         bundle.candidates = saved
-    cost = search.current_cost() if placed else None
-    if not (keep and placed):
-        search.overlay.rollback(mark)
-    return cost
+    if placed and search.current_cost() < keep_below - _EPSILON:
+        return True
+    search.overlay.rollback(mark)
+    return False
 
 
 def _peer_bundles(search, bundle):
@@ -148,3 +163,4 @@ def _peer_bundles(search, bundle):
             seen.add(id(other))
             result.append(other)
     return result
+

@@ -12,8 +12,10 @@ their zones, the rest) and the scan stops once no later tier can beat the
 best host found -- at 5,000 hosts most bundles look at a few dozen.  When
 a unit cannot be placed, the search restarts with that unit first, then
 once more spreading instead of packing, before it explains the failure
-(DESIGN §5.4).  Finally ``improve.py`` moves single bundles to better
-hosts within ``[optimizer] improve_budget_ms``.  The model is never
+(DESIGN §5.4).  The greedy also runs in the other mode (spread after
+pack) and the cheaper answer is kept; finally ``improve.py`` moves single
+bundles and pipe neighbourhoods to better hosts within ``[optimizer]
+improve_budget_ms``.  The model is never
 modified: tentative state lives in an :class:`~state.Overlay`.  Results
 depend only on the input and the seed (the time budget is a safety cap
 that a normal decision does not reach).
@@ -83,28 +85,24 @@ def place(datacenter, request, seed=0, candidate_hosts=None,
         failure = search.explain(failed)
     else:
         raise failure
+    _second_start(search, clusters, defs, profile)
     moves = improve.improve(search, clusters, started)
-    _second_start(search, clusters, defs, started, profile)
     volumes.place_volumes(search)
     return search.decision(restarts, moves, started)
 
 
-def _second_start(search, clusters, defs, started, profile):
+def _second_start(search, clusters, defs, profile):
     """Multi-start: packing strands pipe hubs in tight holes, spreading
-    gives them room; within the time budget the other mode runs too
-    (greedy + improvement) and the cheaper answer is kept."""
+    gives them room.  The greedy runs in the other mode too and the
+    improvement phase starts from the cheaper of the two answers (both
+    greedy runs are complete: no clock decides which one is kept)."""
     if not profile.improve_passes or not search.request.pipes:
-        return
-    deadline = started + profile.improve_budget_ms / 1000.0
-    if time.perf_counter() > deadline:
         return
     first = (search.overlay, search.mode, search.current_cost())
     search.reset(SPREAD if first[1] == PACK else PACK)
-    if search.run(initial_order(clusters, defs)) is None:
-        improve.improve(search, clusters, started)
-        if (time.perf_counter() <= deadline
-                and search.current_cost() < first[2] - 1e-9):
-            return
+    if (search.run(initial_order(clusters, defs)) is None
+            and search.current_cost() < first[2] - 1e-9):
+        return
     search.overlay, search.mode = first[0], first[1]
 
 

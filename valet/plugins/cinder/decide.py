@@ -10,7 +10,7 @@ LOG = logging.getLogger(__name__)
 def placement_for(engine, ctx, request, pools):
     """The engine's placement for the volume among ``pools`` (backend ids
     ``host@backend#pool``): its planned pool when a stack plan has it,
-    else an ad-hoc decision."""
+    else an ad-hoc decision, near the instance it is for if Cinder says."""
     kwargs = dict(volume_type=request.volume_type,
                   az=request.availability_zone, candidate_pools=pools)
     for key in request.lookup_keys:
@@ -21,4 +21,4 @@ def placement_for(engine, ctx, request, pools):
         except exception.NotFound:
             LOG.debug('No Valet placement for volume member %s', key)
     return engine.schedule_volume(ctx, request.volume_id, request.size_gb,
-                                  **kwargs)
+                                  server=request.server, **kwargs)

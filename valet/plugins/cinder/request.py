@@ -12,6 +12,8 @@ class VolumeRequest:
     volume_type: str = None
     availability_zone: str = None
     project_id: str = None
+    # The instance the volume is for (Cinder's local_to_instance hint).
+    server: str = None
     heat: dict = dataclasses.field(default_factory=dict)
 
     @property
@@ -45,5 +47,6 @@ def from_filter_properties(props):
         availability_zone=(volume.get('availability_zone')
                            or props.get('availability_zone')),
         project_id=volume.get('project_id'),
+        server=(props.get('scheduler_hints') or {}).get('local_to_instance'),
         heat=heat_hints.from_scheduler_hints(
             props.get('scheduler_hints') or {}))

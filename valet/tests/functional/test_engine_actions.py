@@ -417,3 +417,30 @@ def test_delete_placement_releases_member_and_its_pipes(aio, api):
     assert_usage_exact(aio)
     with pytest.raises(exception.PlacementNotFound):
         api.delete_placement(fresh(), 'nope')
+
+
+def test_ad_hoc_volume_goes_near_its_consumer_server(aio, api):
+    """Cinder's local_to_instance: the pool in the server's rack wins."""
+    inv = fixtures_inventory(aio)
+    pools = sorted(inv.pools)
+    lvm = [p for p in pools if inv.pools[p].rack and '@lvm' in p]
+    # Without a consumer the choice is the engine's own; pick the consumer
+    # rack among the others, so following it is visible.
+    alone = api.schedule_volume(fresh(), 'vol-alone', 5,
+                                candidate_pools=lvm)['location']
+    rack = next(inv.pools[p].rack for p in lvm if p != alone)
+    host = sorted(h for h, spec in inv.hosts.items() if spec.rack == rack)[0]
+    plan = api.create_plan(fresh(), 'c', 'c', {'app': server('m1.tiny')},
+                           locations=[host])
+    assert plan['placements']['app']['location'] == host
+    api.reserve(fresh(), [host], orchestration_id='app',
+                instance_uuid='inst-1')
+    got = api.schedule_volume(fresh(), 'vol-near', 5, candidate_pools=lvm,
+                              server='inst-1')
+    assert inv.pools[got['location']].rack == rack
+    assert inv.pools[got['location']].zone == inv.hosts[host].zone
+    # An unknown consumer is no error: the volume is simply placed ad hoc.
+    other = api.schedule_volume(fresh(), 'vol-x', 5, candidate_pools=lvm,
+                                server='not-a-placement')
+    assert other['location'] in lvm
+    assert_usage_exact(aio)

@@ -78,3 +78,21 @@ def test_engine_down(aio, cinder_conf, mode, expected):
     engine.configure_plugin(cinder_conf, aio, failure_mode=mode, timeout=1,
                             topic=engine.unique_topic())
     assert create(helpers.POOLS, size=10) == expected
+
+
+def test_ad_hoc_volume_follows_local_to_instance(aio, cinder_conf):
+    """Cinder's ``local_to_instance`` hint names the consumer: the volume
+    goes to a pool in that server's rack (DESIGN §2 flow 4)."""
+    lvm = [p for p in helpers.POOLS if '@lvm' in p]
+    alone = create(lvm, size=5)
+    assert len(alone) == 1
+    rack = next(p.rsplit('#', 1)[1] for p in lvm if p not in alone)
+    api = rpcapi.EngineAPI(aio.conf, aio.transport, timeout=30)
+    ctx = valet_context.RequestContext(project_id='p1', roles=['member'])
+    host = '%sh01' % rack
+    api.create_plan(ctx, 'st-l', 'st-l', {'app': {
+        'type': 'OS::Nova::Server', 'properties': {'flavor': 'm1.tiny'}}},
+        locations=[host])
+    api.reserve(ctx, [host], orchestration_id='app', instance_uuid='inst-l')
+    near = create(lvm, size=5, hints={'local_to_instance': 'inst-l'})
+    assert near == ['cinder@lvm#%s' % rack]

@@ -59,3 +59,12 @@ def test_selection_matches_pools_and_hosts():
         pools[1]]
     with pytest.raises(selection.NotAmongCandidates):
         selection.pick(pools, {'location': 'other#p'}, names)
+
+
+def test_local_to_instance_hint_names_the_consumer():
+    engine = fakes.FakeEngine(schedule_volume={'location': 'c@lvm#r1'})
+    req = request.from_filter_properties(props({'local_to_instance': 'i-1'}))
+    assert req.server == 'i-1'
+    decide.placement_for(engine, None, req, ['c@lvm#r1'])
+    (_m, kwargs), = engine.calls
+    assert kwargs['server'] == 'i-1'
