@@ -13,8 +13,11 @@ The greedy answer is improved in two deterministic steps, both bounded by
   result is kept only if the plan's objective went down.  This moves a
   pipe hub, its peers and the affinity groups they belong to onto hosts
   and racks with room for all of them, which no single move can do.
-  Only when that gives no cheaper plan is the hub forced onto the
-  roomiest host, so the time cap reaches more hubs.
+  The first cheaper plan is kept; only when the neighbourhood gives none
+  is the hub forced onto the roomiest host.  A re-insertion stops as soon
+  as its partial objective reaches the old one (placing more members never
+  lowers it), and a hub whose neighbourhood gave nothing is not tried
+  again until one of its members moved: the time cap reaches more hubs.
 """
 import time
 
@@ -145,11 +148,19 @@ def _reinsert(search, bundle, units, target, keep_below):
     bundle.candidates = (frozenset(target) if saved is None
                          else saved & frozenset(target))
     mark = search.overlay.mark()
+    placed = True
     try:
-        placed = all(search.place_cluster(unit) for unit in units)
+        for unit in units:
+            # Placing more members never lowers the objective (pipe costs
+            # and opened hosts only add up): stop as soon as it is no
+            # better than the plan it should replace.
+            if not search.place_cluster(unit) or (
+                    search.current_cost() >= keep_below - _EPSILON):
+                placed = False
+                break
     finally:
         bundle.candidates = saved
-    if placed and search.current_cost() < keep_below - _EPSILON:
+    if placed:
         return True
     search.overlay.rollback(mark)
     return False
