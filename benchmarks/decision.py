@@ -21,8 +21,6 @@ import uuid
 
 from benchmarks import baselines
 from benchmarks import scenarios
-from valet.engine.optimizer import decision as decision_mod
-from valet.engine.optimizer import objective
 from valet.engine.optimizer import search
 
 # Kept for callers of the first version of this module.
@@ -45,15 +43,6 @@ def percentile(samples, p):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1,
                        int(round(p / 100.0 * (len(ordered) - 1))))]
-
-
-def terms(datacenter, request, hosts):
-    if hosts is None:
-        return None
-    locations = {k: decision_mod.Location(
-        'server', k, h, datacenter.hosts[h].rack, datacenter.hosts[h].zone)
-        for k, h in hosts.items()}
-    return objective.evaluate(datacenter, request, locations)
 
 
 def api_path(servers, runs):
@@ -105,7 +94,7 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, runs=50,
     hosts = decision.hosts()
     rows.append(('Valet (Ostro)', valet_ms, len(set(hosts.values())),
                  baselines.broken_rules(datacenter, request, hosts),
-                 terms(datacenter, request, hosts)))
+                 scenarios.terms(datacenter, request, hosts)))
     for name, fn in (('Ostro-style greedy (no lookahead)',
                       baselines.ostro_greedy),
                      ('Nova-style filters + RAM weigher',
@@ -114,7 +103,7 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, runs=50,
         rows.append((name, ms, len(set(chosen.values())) if chosen else 0,
                      baselines.broken_rules(datacenter, request, chosen)
                      if chosen else 'no host',
-                     terms(datacenter, request, chosen)))
+                     scenarios.terms(datacenter, request, chosen)))
     if api_runs:
         api_ms, api_broken = api_path(servers, api_runs)
         rows.append(('Valet, whole API path (10x20 example)', api_ms, '-',

@@ -15,8 +15,6 @@ import statistics
 from benchmarks import baselines
 from benchmarks import exact
 from benchmarks import scenarios
-from valet.engine.optimizer import decision as decision_mod
-from valet.engine.optimizer import objective
 from valet.engine.optimizer import search
 from valet import exception
 
@@ -24,13 +22,8 @@ WEIGHTS = {'pipe_cost': 1.0, 'new_hosts': exact.NEW_HOST_WEIGHT, 'soft': 0}
 
 
 def _value(datacenter, request, hosts):
-    if hosts is None:
-        return None
-    locations = {k: decision_mod.Location(
-        'server', k, h, datacenter.hosts[h].rack, datacenter.hosts[h].zone)
-        for k, h in hosts.items()}
-    return objective.evaluate(datacenter, request, locations,
-                              weights=WEIGHTS)['objective']
+    found = scenarios.terms(datacenter, request, hosts, weights=WEIGHTS)
+    return None if found is None else found['objective']
 
 
 def instance(seed):

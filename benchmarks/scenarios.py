@@ -11,6 +11,8 @@ import random
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import inventory as inv
 from valet.engine.model import request as plan_request
+from valet.engine.optimizer import decision as decision_mod
+from valet.engine.optimizer import objective
 
 FLAVORS = {f.name: f for f in inv.BUILTIN_FLAVORS}
 
@@ -147,3 +149,15 @@ def quality_instance(seed):
 
 def build(inventory, **kwargs):
     return dc_model.Datacenter.build(inventory, **kwargs)
+
+
+def terms(datacenter, request, hosts, weights=None):
+    """Objective terms of an answer given as {server key: host name}, the
+    same scoring for Valet and the baselines; None for no answer."""
+    if hosts is None:
+        return None
+    locations = {k: decision_mod.Location(
+        'server', k, h, datacenter.hosts[h].rack, datacenter.hosts[h].zone)
+        for k, h in hosts.items()}
+    return objective.evaluate(datacenter, request, locations,
+                              weights=weights)
