@@ -64,7 +64,3 @@ def get_server(transport, target, endpoints):
         transport, target, endpoints,
         serializer=RequestContextSerializer(),
         access_policy=dispatcher.DefaultRPCAccessPolicy)
-
-
-def set_defaults(conf, control_exchange='valet'):
-    messaging.set_transport_defaults(control_exchange)

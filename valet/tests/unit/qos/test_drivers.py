@@ -6,10 +6,10 @@ import threading
 from oslo_config import cfg
 import pytest
 
+from valet.conf import qos as qos_opts
 from valet.engine.qos import base
 from valet.engine.qos import loader
 from valet.engine.qos import noop
-from valet.engine.qos import opts
 
 PIPES = [{'name': 'p1', 'source': 'web', 'target': 'db',
           'bandwidth_mbps': 500, 'source_location': 'h1',
@@ -58,7 +58,7 @@ def controller():
 
 def test_noop_is_the_default_and_accepts_anything():
     conf = cfg.ConfigOpts()
-    opts.register_opts(conf)
+    qos_opts.register_opts(conf)
     conf([], default_config_files=[])
     driver = loader.from_conf(conf)
     assert isinstance(driver, noop.NoopDriver)
@@ -93,7 +93,7 @@ def test_http_errors_are_qos_errors(controller):
 
 def test_http_from_conf(controller):
     conf = cfg.ConfigOpts()
-    opts.register_opts(conf)
+    qos_opts.register_opts(conf)
     conf([], default_config_files=[])
     conf.set_override('driver', 'http', group='qos')
     conf.set_override('controller_url', controller.url, group='qos')
