@@ -19,7 +19,23 @@ RATIO_KINDS = ('cpu', 'ram', 'disk')
 _EMPTY = types.MappingProxyType({})     # read-only: callers cannot fill it
 
 
-class HostState:
+class _Unit:
+    """What a host, a rack and a zone share: who occupies them."""
+    __slots__ = ('external', 'groups', 'members', 'name')
+
+    def __init__(self, name):
+        self.name = name
+        self.members = 0          # Valet's servers in the unit
+        self.external = 0         # servers Valet did not place
+        self.groups = {}          # group name -> its members in the unit
+
+    @property
+    def occupied(self):
+        """Something runs here (placed by Valet or not)."""
+        return self.members + self.external > 0
+
+
+class HostState(_Unit):
     """A compute host: capacities here are what Valet may use.
 
     ``vcpus``/``memory_mb``/``disk_gb`` = physical × allocation ratio ×
@@ -31,14 +47,10 @@ class HostState:
         'disk_gb',
         'disk_gb_used',
         'enabled',
-        'external',
         'generation',
-        'groups',
-        'members',
         'memory_mb',
         'memory_mb_used',
         'metadata',
-        'name',
         'nic_mbps',
         'nic_used_mbps',
         'physical',
@@ -49,7 +61,7 @@ class HostState:
     )
 
     def __init__(self, name, zone, rack):
-        self.name = name
+        super().__init__(name)
         self.zone = zone
         self.rack = rack
         self.vcpus = self.memory_mb = self.disk_gb = self.nic_mbps = 0
@@ -59,9 +71,6 @@ class HostState:
         self.enabled = True
         self.metadata = {}
         self.aggregates = ()
-        self.members = 0          # Valet's servers on the host
-        self.external = 0         # servers Valet did not place
-        self.groups = {}          # group name -> members on the host
         self.physical = (0, 0, 0)  # (vcpus, memory_mb, disk_gb) as reported
 
     @property
@@ -76,11 +85,6 @@ class HostState:
     def free_disk_gb(self):
         return self.disk_gb - self.disk_gb_used
 
-    @property
-    def occupied(self):
-        """Something runs here (placed by Valet or not)."""
-        return self.members + self.external > 0
-
     def unit(self, level):
         """This host's host, rack or zone name."""
         if level == group_rules.HOST:
@@ -93,49 +97,26 @@ class HostState:
             self.free_memory_mb, self.free_disk_gb)
 
 
-class RackState:
-    __slots__ = (
-        'external',
-        'generation',
-        'groups',
-        'hosts',
-        'members',
-        'name',
-        'uplink_mbps',
-        'uplink_used_mbps',
-        'zone',
-    )
+class RackState(_Unit):
+    __slots__ = ('generation', 'hosts', 'uplink_mbps', 'uplink_used_mbps',
+                 'zone')
 
     def __init__(self, name, zone, uplink_mbps=0):
-        self.name = name
+        super().__init__(name)
         self.zone = zone
         self.uplink_mbps = uplink_mbps      # 0: no limit known
         self.uplink_used_mbps = 0
         self.generation = 0
         self.hosts = []
-        self.members = 0
-        self.external = 0
-        self.groups = {}
-
-    @property
-    def occupied(self):
-        return self.members + self.external > 0
 
 
-class ZoneState:
-    __slots__ = ('external', 'groups', 'hosts', 'members', 'name', 'racks')
+class ZoneState(_Unit):
+    __slots__ = ('hosts', 'racks')
 
     def __init__(self, name):
-        self.name = name
+        super().__init__(name)
         self.racks = []
         self.hosts = []
-        self.members = 0
-        self.external = 0
-        self.groups = {}
-
-    @property
-    def occupied(self):
-        return self.members + self.external > 0
 
 
 class PoolState:
