@@ -15,11 +15,6 @@ else:
     from valet.tests.plugins import engine
 
     @pytest.fixture
-    def aio(tmp_path):
-        with engine.running(tmp_path) as running:
-            yield running
-
-    @pytest.fixture
     def cinder_conf(aio):
         conf = helpers.cinder_conf()
         engine.configure_plugin(conf, aio)

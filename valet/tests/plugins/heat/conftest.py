@@ -17,11 +17,6 @@ else:
         return helpers.setup_heat(tmp_path_factory.mktemp('heat'))
 
     @pytest.fixture
-    def aio(tmp_path):
-        with engine.running(tmp_path) as running:
-            yield running
-
-    @pytest.fixture
     def valet_heat(heat_conf, aio):
         engine.configure_plugin(heat_conf, aio)
         yield heat_conf

@@ -17,11 +17,6 @@ else:
     from valet.tests.plugins.nova import helpers
 
     @pytest.fixture
-    def aio(tmp_path):
-        with engine.running(tmp_path) as running:
-            yield running
-
-    @pytest.fixture
     def nova_conf(aio):
         conf = helpers.nova_conf()
         engine.configure_plugin(conf, aio)
