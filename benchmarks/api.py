@@ -2,13 +2,17 @@
 beside the raw oslo.messaging call floor measured in the same run.
 
     python -m benchmarks.api [--requests 300] [--clients 1 8]
+                             [--api-workers 2] [--databases sqlite mysql]
                              [--transport-url rabbit://guest:guest@127.0.0.1:5672/]
 
 Set-up, as an operator runs it: ``valet-engine`` and ``valet-api`` (the
-built-in threaded server) as their own processes, RabbitMQ on 127.0.0.1
-between them, sqlite underneath, ``auth_strategy = noauth``; this process
-is the HTTP client (one thread per client, a new connection per request as
-the HTTP/1.0 server wants) and also an RPC client of the same engine.
+built-in threaded server, ``[api] workers`` processes) as their own
+processes, RabbitMQ on 127.0.0.1 between them, ``auth_strategy = noauth``;
+this process is the HTTP client (one thread per client, a new connection
+per request as the HTTP/1.0 server wants) and also an RPC client of the
+same engine.  One table per database: a sqlite file (what the all-in-one
+and a development valet-api use) and a throwaway MariaDB database on
+127.0.0.1 (what operators run; skipped when MariaDB is not there).
 
 What is measured, per request (milliseconds):
 
@@ -20,9 +24,12 @@ What is measured, per request (milliseconds):
   diversity group and stores nothing.  Its compute time is measured, not
   reported by the engine (DESIGN shapes stay as they are): after the HTTP
   pass, the same number of calls go straight over RPC from this process at
-  the same concurrency, half ``create_plan`` (the same dry run), half
-  ``ping``; ``compute = p50(create_plan) - p50(ping)``, which includes the
-  engine's queueing behind its decision lock under concurrency.  The API
+  the same concurrency and in the same mix as the HTTP pass sends to the
+  engine (a third ``create_plan``, the same dry run; the rest ``ping``);
+  ``compute = p50(create_plan) - p50(ping)``, which includes the engine's
+  queueing behind its decision lock under concurrency.  (The mix used to
+  be half ``create_plan``: a busier engine than in the HTTP pass, so a
+  larger compute estimate and a smaller API latency than the truth.)  The API
   latency of each dry-run request is ``HTTP time - compute``: it keeps the
   RPC transport, which the API cannot avoid, and drops only the engine's
   own work.  The HTTP and RPC passes never overlap, so neither loads the
@@ -35,6 +42,7 @@ client, p50 <= 20 ms at 8 clients.
 """
 import argparse
 import contextlib
+import socket
 import http.client
 import json
 import os
@@ -44,6 +52,8 @@ import tempfile
 import threading
 import time
 import uuid
+
+import sqlalchemy as sa
 
 from valet import cmd as _threading_backend  # noqa: F401 - before oslo
 from valet import conf as valet_conf
@@ -55,6 +65,8 @@ from valet import rpc
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATACENTER = os.path.join(REPO, 'examples', 'datacenters', 'small.yaml')
 RABBIT = 'rabbit://guest:guest@127.0.0.1:5672/'
+MARIADB = 'mysql+pymysql://root@127.0.0.1:3306/'
+DATABASES = ('sqlite', 'mysql')
 HEADERS = {'X-Project-Id': 'bench', 'X-Roles': 'member',
            'Content-Type': 'application/json'}
 TARGETS = {1: (5.0, 15.0), 8: (20.0, None)}   # clients -> (p50, p99) ms
@@ -83,13 +95,12 @@ def dry_run_body(stack_id):
 
 
 def _free_port():
-    import socket
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
 
-def write_config(path, db_url, port, topic, transport_url):
+def write_config(path, db_url, port, topic, transport_url, workers=1):
     with open(path, 'w') as f:
         f.write('\n'.join([
             '[DEFAULT]', 'transport_url = %s' % transport_url,
@@ -98,6 +109,7 @@ def write_config(path, db_url, port, topic, transport_url):
             '[database]', 'connection = %s' % db_url,
             '[api]', 'auth_strategy = noauth', 'host = 127.0.0.1',
             'port = %d' % port, 'engine_timeout = 30',
+            'workers = %d' % workers,
             '[engine]', 'topic = %s' % topic, 'engine_id = bench-engine',
             '[inventory]', 'collectors = file',
             'datacenter_file = %s' % DATACENTER, '']))
@@ -119,15 +131,49 @@ def request(port, method, path, body=None):
 
 
 @contextlib.contextmanager
-def services(transport_url, database_url=None):
-    """valet-engine and valet-api processes; yields (port, conf)."""
+def database(kind):
+    """An empty database URL for ``kind``: None for 'sqlite' (services()
+    makes a file), a throwaway MariaDB database for 'mysql' (dropped on
+    exit), or ``kind`` itself if it is a URL."""
+    if kind == 'sqlite':
+        yield None
+        return
+    if kind != 'mysql':
+        yield kind
+        return
+    name = 'valet_bench_%s' % uuid.uuid4().hex[:12]
+    admin = sa.create_engine(MARIADB, poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text('CREATE DATABASE %s CHARACTER SET utf8mb4'
+                             % name))
+    try:
+        yield MARIADB + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
+        admin.dispose()
+
+
+def mariadb_available():
+    try:
+        socket.create_connection(('127.0.0.1', 3306), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def services(transport_url, database_url=None, workers=1):
+    """valet-engine and valet-api (``workers`` processes); yields (port,
+    conf)."""
     with tempfile.TemporaryDirectory(prefix='valet-bench-') as tmp:
         db_url = database_url or 'sqlite:///%s' % os.path.join(
             tmp, 'valet.sqlite')
         port = _free_port()
         config = os.path.join(tmp, 'valet.conf')
         write_config(config, db_url, port,
-                     'valet-bench-%s' % uuid.uuid4().hex, transport_url)
+                     'valet-bench-%s' % uuid.uuid4().hex, transport_url,
+                     workers)
         migration.upgrade(db_url)
         log = open(os.path.join(tmp, 'services.log'), 'w')
         procs = [subprocess.Popen(
@@ -200,12 +246,14 @@ def _http_client(port, stack_id, run, count, offset):
 
 
 def _rpc_client(engine, run, count, offset):
+    """The engine's share of _http_client's cycle: create_plan where it
+    posts a dry run, ping for the other two workloads."""
     context = valet_context.RequestContext(project_id='bench',
                                            roles=['member'], overwrite=False)
     body = dry_run_body('bench-dry')
     for i in range(count):
         start = time.perf_counter()
-        if (i + offset) % 2:
+        if not WORKLOADS[(i + offset) % len(WORKLOADS)].startswith('POST'):
             engine.ping(context)
             key = 'ping'
         else:
@@ -274,8 +322,10 @@ def _cell(value):
     return '' if value is None else str(value)
 
 
-def print_table(rows, out=None):
+def print_table(rows, out=None, title=None):
     out = out or sys.stdout
+    if title:
+        out.write(title + '\n')
     cells = [COLUMNS] + [tuple(_cell(v) for v in row) for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
     line = '+' + '+'.join('-' * (w + 2) for w in widths) + '+'
@@ -292,9 +342,9 @@ def print_table(rows, out=None):
 
 
 def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,
-        database_url=None):
+        database_url=None, workers=2, database_name='sqlite'):
     """Start the services, measure, print the table; returns its rows."""
-    with services(transport_url, database_url) as (port, conf):
+    with services(transport_url, database_url, workers) as (port, conf):
         transport = rpc.get_transport(conf)
         engine = rpcapi.EngineAPI(conf, transport, timeout=30)
         context = valet_context.RequestContext(
@@ -315,7 +365,8 @@ def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,
                                             requests), count))
         finally:
             transport.cleanup()
-    print_table(rows)
+    print_table(rows, title='valet-api on %s, %d worker process(es):'
+                % (database_name, workers))
     return rows
 
 
@@ -325,12 +376,29 @@ def main(argv=None):
                         help='HTTP requests per client count')
     parser.add_argument('--clients', type=int, nargs='+', default=[1, 8])
     parser.add_argument('--transport-url', default=RABBIT)
+    parser.add_argument('--api-workers', type=int, default=2,
+                        help='[api] workers of valet-api (one per core of '
+                             'the 2-core reference machine)')
+    parser.add_argument('--databases', nargs='+', default=list(DATABASES),
+                        help="'sqlite' (a file), 'mysql' (a throwaway "
+                             "MariaDB database on 127.0.0.1) or URLs of "
+                             "empty databases; one table each")
     parser.add_argument('--database-url',
-                        help='An empty database (default: a sqlite file)')
+                        help='An empty database (instead of --databases)')
     args = parser.parse_args(argv)
-    rows = run(args.requests, tuple(args.clients), args.transport_url,
-               database_url=args.database_url)
-    failed = [r for r in rows if r[-1] == 'NO']
+    kinds = [args.database_url] if args.database_url else args.databases
+    failed = []
+    for kind in kinds:
+        if kind == 'mysql' and not mariadb_available():
+            print('MariaDB is not running on 127.0.0.1:3306: no mysql table')
+            continue
+        with database(kind) as url:
+            rows = run(args.requests, tuple(args.clients), args.transport_url,
+                       database_url=url, workers=args.api_workers,
+                       database_name=kind if '://' not in kind
+                       else sa.engine.make_url(kind).get_backend_name())
+        failed += [r for r in rows if r[-1] == 'NO']
+        print()
     return 1 if failed else 0
 
 

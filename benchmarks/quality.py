@@ -47,12 +47,17 @@ def optimum(seed, datacenter, request, cache, solve_missing, time_limit):
 
 
 def run(instances=32, seeds=None, solve_missing=True, time_limit=60.0,
-        out=print, budget_ms=None):
-    """``budget_ms``: Valet's improvement time budget (None: the
-    ``[optimizer] improve_budget_ms`` default)."""
+        out=print, budget_ms=None, evaluations=None):
+    """``evaluations``: Valet's improvement budget in host evaluations
+    (None: the ``[optimizer] improve_evaluations`` default);
+    ``budget_ms``: its safety time cap (None: ``improve_budget_ms``)."""
     from valet.engine.optimizer import framework
-    profile = (framework.load(improve_budget_ms=float(budget_ms))
-               if budget_ms is not None else None)
+    options = {}
+    if budget_ms is not None:
+        options['improve_budget_ms'] = float(budget_ms)
+    if evaluations is not None:
+        options['improve_evaluations'] = int(evaluations)
+    profile = framework.load(**options) if options else None
     cache = exact.load_cache()
     seeds = list(seeds) if seeds is not None else list(range(1, instances + 1))
     rows = []
@@ -61,10 +66,11 @@ def run(instances=32, seeds=None, solve_missing=True, time_limit=60.0,
         best = optimum(seed, datacenter, request, cache, solve_missing,
                        time_limit)
         try:
-            valet = search.place(datacenter, request,
-                                 profile=profile).hosts()
+            decision = search.place(datacenter, request, profile=profile)
+            valet = decision.hosts()
+            capped = decision.stats.get('improve_time_capped', False)
         except exception.PlacementFailed:
-            valet = None
+            valet, capped = None, False
         greedy = baselines.ostro_greedy(datacenter, request)
         nova = baselines.nova_style(datacenter, request)
         rows.append({
@@ -73,11 +79,12 @@ def run(instances=32, seeds=None, solve_missing=True, time_limit=60.0,
             'status': best['status'] if best else 'not solved',
             'optimum': (best or {}).get('objective'),
             'valet': _value(datacenter, request, valet),
+            'time_capped': capped,
             'greedy': _value(datacenter, request, greedy),
             'nova': _value(datacenter, request, nova),
             'nova_broken': (baselines.broken_rules(datacenter, request, nova)
                             if nova else None)})
-    _print(rows, out, budget_ms)
+    _print(rows, out, budget_ms, evaluations)
     return rows
 
 
@@ -100,11 +107,16 @@ def _cell(value, best):
     return _fmt(ratio(value, best))
 
 
-def _print(rows, out, budget_ms=None):
+def _print(rows, out, budget_ms=None, evaluations=None):
+    budget = []
+    if evaluations is not None:
+        budget.append('%d evaluations' % evaluations)
+    if budget_ms is not None:
+        budget.append('time cap %g ms' % budget_ms)
     out('Quality against the exact optimum (CP-SAT), objective = pipe '
         'Mbit/s x distance + 50 x new hosts%s' % (
-            '' if budget_ms is None else
-            '; Valet improvement budget %g ms' % budget_ms))
+            '; Valet improvement budget %s' % ', '.join(budget)
+            if budget else ''))
     out('%4s %5s %7s %5s %-8s %9s %8s %8s %8s %11s' % (
         'seed', 'hosts', 'servers', 'pipes', 'optimum', 'value', 'Valet',
         'greedy', 'Nova', 'Nova broken'))
@@ -119,7 +131,8 @@ def _print(rows, out, budget_ms=None):
     summary = summarize(rows)
     out('proven optima: %(proven)d; Valet within 1.10x: %(within)d '
         '(%(share).0f%%); Valet infeasible where an optimum exists: '
-        '%(valet_failed)d' % summary)
+        '%(valet_failed)d; answers cut by the safety time cap: '
+        '%(time_capped)d' % summary)
     out('mean ratio  Valet %s  greedy %s (failed %d)  Nova-style %s '
         '(failed %d, rules broken in %d)' % (
             _fmt(summary['valet_mean']), _fmt(summary['greedy_mean']),
@@ -142,6 +155,7 @@ def summarize(rows):
         'proven': len(proven), 'within': within,
         'share': 100.0 * within / len(proven) if proven else 0.0,
         'valet_failed': sum(1 for r in proven if r['valet'] is None),
+        'time_capped': sum(1 for r in rows if r.get('time_capped')),
         'valet_mean': mean(ratios('valet')),
         'greedy_mean': mean(ratios('greedy')),
         'greedy_failed': sum(1 for r in proven if r['greedy'] is None),
@@ -154,13 +168,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--instances', type=int, default=32)
     parser.add_argument('--time-limit', type=float, default=60.0)
+    parser.add_argument('--evaluations', type=int,
+                        help="Valet's improvement budget in host "
+                             "evaluations (default: config)")
     parser.add_argument('--budget-ms', type=float,
-                        help="Valet's improvement budget (default: config)")
+                        help="Valet's improvement safety time cap "
+                             "(default: config)")
     parser.add_argument('--cached-only', action='store_true',
                         help='never run the solver (no OR-Tools needed)')
     args = parser.parse_args(argv)
     run(args.instances, solve_missing=not args.cached_only,
-        time_limit=args.time_limit, budget_ms=args.budget_ms)
+        time_limit=args.time_limit, budget_ms=args.budget_ms,
+        evaluations=args.evaluations)
 
 
 if __name__ == '__main__':

@@ -5,7 +5,9 @@ From the outside in, a request goes through::
     RequestId            x-openstack-request-id on every response
     HTTPProxyToWSGI      X-Forwarded-* / Forwarded from a TLS proxy
     CORS                 only when [cors] allowed_origin is set
+    RequestMetrics       valet-api's own request counters (GET /metrics)
     /healthcheck         oslo.middleware Healthcheck (no auth)
+    /metrics             only with [api] metrics_public: no auth
     Microversion         OpenStack-API-Version in, and on every answer
     FaultWrapper         every error becomes Valet's JSON error body
     RequestBodySizeLimiter  [api] max_request_body_size
@@ -24,7 +26,9 @@ import webob.exc
 from valet.api import auth
 from valet.api import fault
 from valet.api import handler
+from valet.api.handlers import metrics
 from valet.api import microversion
+from valet.api import request_metrics
 from valet.api import util
 from valet.policies import enforcer as policy
 
@@ -121,8 +125,11 @@ def make_app(conf, engine_api, db, policy_enforcer=None):
     app = _body_size_limiter(app, conf.api.max_request_body_size)
     app = fault.FaultWrapper(app)
     app = microversion.MicroversionMiddleware(app)
+    if conf.api.metrics_public:
+        app = PathDispatch(metrics.PATH, metrics.public_app(conf, db), app)
     app = PathDispatch(HEALTHCHECK_PATH,
                        healthcheck.Healthcheck(app, conf), app)
+    app = request_metrics.RequestMetrics(app)
     app = _cors(app, conf)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     app = request_id.RequestId(app, conf)

@@ -17,6 +17,7 @@ import webob.exc
 
 from valet.api import fault
 from valet.api.handlers import groups
+from valet.api.handlers import metrics
 from valet.api.handlers import placements
 from valet.api.handlers import plans
 from valet.api.handlers import root
@@ -33,6 +34,9 @@ ROUTE_DECLARATIONS = {
     '/v1/status': {
         'GET': status.get_status,
         'HEAD': status.head_status,
+    },
+    '/metrics': {
+        'GET': metrics.get_metrics,
     },
     '/v1/groups': {
         'GET': groups.list_groups,

@@ -102,13 +102,28 @@ def _path(error):
     return '.'.join(parts)
 
 
+# id(schema) -> (schema, validator): the schemas are module constants, so
+# each validator (its class lookup, meta-schema and format checker) is built
+# once per process instead of once per request.
+_VALIDATORS = {}
+
+
+def _validator(schema):
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema,
+                              format_checker=validator_cls.FORMAT_CHECKER)
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
 def validate(body, schema, where='request body'):
     """Validate ``body`` against a JSON Schema; raise Invalid (400) naming
     the field: ``"level: 'shelf' is not one of ['host', 'rack', 'zone']"``.
     """
-    validator_cls = jsonschema.validators.validator_for(schema)
-    validator = validator_cls(schema,
-                              format_checker=validator_cls.FORMAT_CHECKER)
+    validator = _validator(schema)
     # best_match prefers the shallowest error and descends into
     # anyOf/oneOf, so the message names the field the client got wrong.
     error = js_exc.best_match(validator.iter_errors(body))
@@ -141,4 +156,7 @@ def extract_json(req, schema):
     except ValueError as exc:
         raise exception.Invalid('Malformed JSON in the request body: %s'
                                 % exc) from None
+    except RecursionError:
+        raise exception.Invalid('The request body is nested too '
+                                'deeply.') from None
     return validate(body, schema)

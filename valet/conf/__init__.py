@@ -7,16 +7,24 @@ from oslo_config import cfg
 from oslo_log import log
 
 from valet.conf import api
+from valet.conf import cinder
+from valet.conf import coordination
 from valet.conf import database
 from valet.conf import engine
 from valet.conf import inventory
+from valet.conf import nova
+from valet.conf import notifications
 from valet.conf import optimizer
+from valet.conf import placement
 from valet.conf import qos
 from valet.conf import upgrade_levels
 from valet.conf import valet
 
 MODULES = (api, database, engine, inventory, optimizer, qos, upgrade_levels,
-           valet)
+           valet, notifications)
+# keystoneauth groups of the nova and cinder inventory collectors.
+MODULES += (nova, placement, cinder)
+MODULES += (coordination,)
 
 
 def register_opts(conf):

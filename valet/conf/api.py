@@ -22,6 +22,17 @@ OPTS = [
                     'answering 503.'),
     cfg.IntOpt('max_request_body_size', default=1048576, min=1024,
                help='Largest request body accepted, in bytes.'),
+    cfg.IntOpt('workers', default=1, min=1,
+               help='Processes of the built-in valet-api server; they '
+                    'share the listening socket and each has its own '
+                    'RabbitMQ and database connections. One per CPU core '
+                    'suits a dedicated API host. Not used under uwsgi or '
+                    'mod_wsgi, which run their own processes.'),
+    cfg.BoolOpt('metrics_public', default=False,
+                help='Serve GET /metrics without authentication (for a '
+                     'Prometheus scraper without a Keystone token; restrict '
+                     'it in the network instead). When false, the policy '
+                     'rule valet:metrics:show applies (admin by default).'),
 ]
 
 

@@ -15,6 +15,11 @@ OPTS = [
     cfg.IntOpt('max_conflict_retries', default=5, min=0,
                help='How often a decision is retried after losing the '
                     'generation compare-and-swap to another engine.'),
+    cfg.IntOpt('heartbeat_interval', default=10, min=1,
+               help='Seconds between two updates of this engine\'s row in '
+                    'the engines table (status, last sync and metrics for '
+                    'valet-api). An engine silent for three intervals is '
+                    'reported as stale.'),
 ]
 
 

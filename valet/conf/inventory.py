@@ -13,6 +13,16 @@ OPTS = [
     cfg.StrOpt('datacenter_file', sample_default='<package>/examples/datacenters/small.yaml',
                help='Datacenter YAML for the file collector; defaults to '
                     'the small example datacenter shipped with Valet.'),
+    cfg.IntOpt('sync_interval', default=300, min=0,
+               help='Seconds between inventory syncs (collectors run, the '
+                    'DB and the model get the difference). Only the '
+                    'elected engine runs them (see [coordination]); 0 '
+                    'disables the periodic sync (the sync_inventory cast '
+                    'still runs one).'),
+    cfg.IntOpt('refresh_interval', default=10, min=0,
+               help='Seconds between checks, by engines that do not lead, '
+                    'for an inventory the leader stored since; a newer one '
+                    'is loaded from the DB and applied. 0 disables.'),
 ]
 
 

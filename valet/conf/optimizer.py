@@ -44,11 +44,26 @@ OPTS = [
                     'placed first, before a failure is explained.'),
     cfg.IntOpt('improve_passes', default=3, min=0,
                help='Passes of the improvement phase (moving single '
-                    'bundles to cheaper hosts); 0 disables it.'),
-    cfg.FloatOpt('improve_budget_ms', default=15.0, min=0.0,
-                 help='Time cap of the improvement phase, counted from the '
-                      'start of the decision. Results are deterministic '
-                      'while a decision stays under it.'),
+                    'bundles, pipe neighbourhoods and whole neighbourhoods '
+                    'onto one host or rack); 0 disables it.'),
+    cfg.IntOpt('improve_evaluations', default=5000, min=0,
+               help='Host evaluations (one host checked and scored for one '
+                    'bundle) the improvement phase may spend. This bound, '
+                    'not the clock, ends the phase, so the same input and '
+                    'seed give the same answer on any machine.'),
+    cfg.FloatOpt('improve_gap', default=0.10, min=0.0,
+                 help='The improvement phase stops once the objective is '
+                      'within this share of a lower bound of the optimum '
+                      '(pipes at the distance their group rules force, '
+                      'hosts exclusivity must open): such a plan is '
+                      'provably within that share of the best one. 0 '
+                      'improves until the evaluation budget is spent.'),
+    cfg.FloatOpt('improve_budget_ms', default=2000.0, min=0.0,
+                 help='Safety time cap of the improvement phase, counted '
+                      'from the start of the decision. A decision that '
+                      'reaches it (only on a machine far slower or busier '
+                      'than expected) depends on timing and says so in its '
+                      'stats (improve_time_capped).'),
 ]
 
 

@@ -41,6 +41,26 @@ def effective_url(connection):
     return url.render_as_string(hide_password=False)
 
 
+def _pool_sqlite_file(engine, pool_size, max_overflow):
+    """Pool the connections of a sqlite file, as for the other databases.
+
+    oslo.db gives a sqlite file a NullPool: every transaction opened the
+    file, ran the PRAGMAs and closed it again (a third of a read API
+    request).  The QueuePool keeps the NullPool's event listeners (the
+    PRAGMAs on connect) and SQLAlchemy's own default for sqlite files;
+    connections are rolled back when returned, so they hold no lock.
+    """
+    if (engine.url.get_backend_name() == 'sqlite'
+            and isinstance(engine.pool, sa.pool.NullPool)):
+        old = engine.pool
+        engine.pool = sa.pool.QueuePool(
+            old._creator, pool_size=pool_size, max_overflow=max_overflow,
+            recycle=old._recycle, reset_on_return=old._reset_on_return,
+            pre_ping=old._pre_ping, _dispatch=old.dispatch,
+            dialect=old._dialect)
+        old.dispose()
+
+
 class Database:
     """An engine (pool) plus reader/writer transactions bound to a context.
 
@@ -57,8 +77,14 @@ class Database:
         # ON DELETE CASCADE must work on sqlite too: oslo.db installs a
         # connect listener issuing PRAGMA foreign_keys=ON.
         options['sqlite_fk'] = True
+        # oslo.db's time.sleep(0) on every connection check-in only lets
+        # eventlet switch greenthreads; Valet runs on native threads.
+        options.setdefault('thread_checkin', False)
         self._tcm = enginefacade.transaction_context()
         self._tcm.configure(**options)
+        self._tcm.append_on_engine_create(functools.partial(
+            _pool_sqlite_file, pool_size=options.get('max_pool_size') or 5,
+            max_overflow=options.get('max_overflow') or 10))
 
     @classmethod
     def from_conf(cls, conf):
@@ -97,12 +123,37 @@ _UNAVAILABLE = (db_exc.DBConnectionError, db_exc.DBNonExistentDatabase,
                 db_exc.CantStartEngineError, sa.exc.OperationalError)
 
 
+# MySQL/MariaDB errors about the values sent, not the server: a JSON
+# CHECK constraint (too deep a document), illegal parameter types.
+_MYSQL_DATA_ERRORS = frozenset((3140, 3141, 4025, 4038, 4078))
+
+
+def _dbapi_error(exc):
+    inner = getattr(exc, 'inner_exception', None) or exc
+    return getattr(inner, 'orig', None) or inner
+
+
+def _is_data_error(exc):
+    orig = _dbapi_error(exc)
+    code = orig.args[0] if getattr(orig, 'args', None) else None
+    return (isinstance(exc, db_exc.DBDataError)
+            or (type(orig).__module__.startswith('pymysql')
+                and code in _MYSQL_DATA_ERRORS))
+
+
 def _unavailable(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except _UNAVAILABLE as exc:
+        except (db_exc.DBDataError,) + _UNAVAILABLE as exc:
+            if _is_data_error(exc):
+                # The caller's values do not fit (too long, too deep, wrong
+                # type): its fault, and the server is fine.  Only the
+                # driver's message: the statement may hold megabytes.
+                raise exception.Invalid(
+                    detail='a value does not fit the database: %s'
+                    % str(_dbapi_error(exc))[:300]) from exc
             raise exception.DatabaseUnavailable(detail=str(exc)) from exc
     return wrapper
 

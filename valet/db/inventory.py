@@ -9,10 +9,14 @@ Two writers share these rows and never step on each other's columns:
 Both bump ``generation`` with ``generation = generation + 1`` in SQL, and a
 decision only lands if the generation is still the one the engine decided
 on (compare-and-swap), so a stale engine gets a GenerationConflict instead
-of double-booking.
+of double-booking.  Named groups are global and their rack or zone rules
+span hosts, so a decision that adds members to an existing group also
+swaps that group's generation (``groups`` of a Consumption).
 """
 import dataclasses
+import datetime
 
+from oslo_serialization import jsonutils
 import sqlalchemy as sa
 
 from valet.db import api
@@ -50,15 +54,21 @@ class Consumption:
     hosts: dict = dataclasses.field(default_factory=dict)   # name: HostDelta
     pools: dict = dataclasses.field(default_factory=dict)   # name: PoolDelta
     racks: dict = dataclasses.field(default_factory=dict)   # name: RackDelta
+    # Groups the decision adds members to: name -> the group generation it
+    # was made on (0 for a group its own write inserts).  No deltas: the
+    # swap only proves that no other engine added members since.
+    # Releases need none.
+    groups: dict = dataclasses.field(default_factory=dict)  # name: int
 
     _DELTAS = {'hosts': HostDelta, 'pools': PoolDelta, 'racks': RackDelta}
 
     @classmethod
     def from_dict(cls, values):
         """From ``{'hosts': {name: {generation, vcpus, ...}}, 'pools':
-        {name: {generation, size_gb}}, 'racks': {...}}`` (any part may be
-        missing; delta objects are taken as they are)."""
-        kwargs = {}
+        {name: {generation, size_gb}}, 'racks': {...}, 'groups': {name:
+        generation}}`` (any part may be missing; delta objects are taken as
+        they are)."""
+        kwargs = {'groups': dict(values.get('groups') or {})}
         for kind, delta_cls in cls._DELTAS.items():
             kwargs[kind] = {
                 name: delta if isinstance(delta, delta_cls)
@@ -67,19 +77,26 @@ class Consumption:
         return cls(**kwargs)
 
     def to_dict(self):
-        return {kind: {name: dataclasses.asdict(delta)
-                       for name, delta in getattr(self, kind).items()}
-                for kind in self._DELTAS}
+        values = {kind: {name: dataclasses.asdict(delta)
+                         for name, delta in getattr(self, kind).items()}
+                  for kind in self._DELTAS}
+        values['groups'] = dict(self.groups)
+        return values
 
     def next_generations(self):
         """The generations rows will have once this consumption is
         applied: what apply_consumption returns."""
-        return {kind: {name: delta.generation + 1
-                       for name, delta in getattr(self, kind).items()}
-                for kind in self._DELTAS}
+        values = {kind: {name: delta.generation + 1
+                         for name, delta in getattr(self, kind).items()}
+                  for kind in self._DELTAS}
+        values['groups'] = {name: generation + 1
+                            for name, generation in self.groups.items()}
+        return values
 
     def negated(self):
-        """The release of this consumption, at the same generations."""
+        """The release of this consumption, at the same generations (no
+        group swaps: a model that still counts a released member is only
+        more conservative)."""
         def neg(delta):
             values = {f.name: -getattr(delta, f.name)
                       for f in dataclasses.fields(delta)
@@ -106,6 +123,8 @@ def _cas(session, model, name, generation, increments):
 
 # Rows are locked in one order everywhere (racks, hosts, pools; by name),
 # here and in save_inventory, so that writers do not deadlock each other.
+# Groups come last, after every inventory row, in every decision (the
+# inventory sync never touches them).
 _CAS_COLUMNS = (
     ('racks', models.Rack, lambda d: {'uplink_used_mbps': d.uplink_mbps}),
     ('hosts', models.Host, lambda d: {
@@ -119,12 +138,12 @@ def apply_consumption(session, consumption):
     """Apply a decision's usage inside the caller's transaction.
 
     Returns the new generations ``{'hosts': {name: g}, 'pools': {...},
-    'racks': {...}}``.  Raises GenerationConflict (naming every stale host,
-    pool and rack) if any generation moved on; the caller's transaction
-    then rolls back whatever it did.
+    'racks': {...}, 'groups': {...}}``.  Raises GenerationConflict (naming
+    every stale host, pool, rack and group) if any generation moved on;
+    the caller's transaction then rolls back whatever it did.
     """
-    new = {'hosts': {}, 'pools': {}, 'racks': {}}
-    stale = {'hosts': [], 'pools': [], 'racks': []}
+    new = {'hosts': {}, 'pools': {}, 'racks': {}, 'groups': {}}
+    stale = {'hosts': [], 'pools': [], 'racks': [], 'groups': []}
     for kind, model, increments in _CAS_COLUMNS:
         for name, delta in sorted(getattr(consumption, kind).items()):
             if _cas(session, model, name, delta.generation,
@@ -132,6 +151,12 @@ def apply_consumption(session, consumption):
                 new[kind][name] = delta.generation + 1
             else:
                 stale[kind].append(name)
+    # Last (see _CAS_COLUMNS); a group that does not exist is stale.
+    for name, generation in sorted(consumption.groups.items()):
+        if _cas(session, models.Group, name, generation, {}):
+            new['groups'][name] = generation + 1
+        else:
+            stale['groups'].append(name)
     if any(stale.values()):
         detail = '; '.join('%s %s' % (kind, ', '.join(names))
                            for kind, names in stale.items() if names)
@@ -225,32 +250,50 @@ def _bump(session, model, row_id, values):
                     .execution_options(synchronize_session=False))
 
 
-@api.writes
 def save_inventory(db, context, inventory):
     """Store what a collector reported; never touches the ``*_used`` usage.
 
     Returns the names of added, changed or disabled rows:
     ``{'zones': [...], 'racks': [...], 'hosts': [...], 'pools': [...]}``.
     """
+    return save_synced_inventory(db, context, inventory)[0]
+
+
+def _save(session, inventory):
     changed = {}
-    with db.writer(context) as session:
-        zone_ids, changed['zones'] = _sync(session, models.Zone,
-                                           _zones_wanted(inventory))
-        rack_ids, changed['racks'] = _sync(
-            session, models.Rack, _racks_wanted(inventory, zone_ids))
-        _, changed['hosts'] = _sync(
-            session, models.Host,
-            _hosts_wanted(inventory, zone_ids, rack_ids),
-            disable_missing=True)
-        _, changed['pools'] = _sync(
-            session, models.Pool,
-            _pools_wanted(inventory, zone_ids, rack_ids),
-            disable_missing=True)
+    zone_ids, changed['zones'] = _sync(session, models.Zone,
+                                       _zones_wanted(inventory))
+    rack_ids, changed['racks'] = _sync(
+        session, models.Rack, _racks_wanted(inventory, zone_ids))
+    _, changed['hosts'] = _sync(
+        session, models.Host,
+        _hosts_wanted(inventory, zone_ids, rack_ids),
+        disable_missing=True)
+    _, changed['pools'] = _sync(
+        session, models.Pool,
+        _pools_wanted(inventory, zone_ids, rack_ids),
+        disable_missing=True)
     return changed
 
 
 def _named(query, model, names):
     return query if names is None else query.where(model.name.in_(names))
+
+
+@api.reads
+def generation_totals(db, context):
+    """``(hosts, racks, pools)``: the sum of each table's generations
+    (enabled pools only: the model leaves the others out).  Generations
+    only grow, so a total that moved means some row changed: one cheap
+    read tells an engine whether others committed since."""
+    total = sa.func.coalesce(sa.func.sum(models.Host.generation), 0)
+    with db.reader(context) as session:
+        return tuple(int(session.execute(query).scalar()) for query in (
+            sa.select(total),
+            sa.select(sa.func.coalesce(sa.func.sum(models.Rack.generation),
+                                       0)),
+            sa.select(sa.func.coalesce(sa.func.sum(models.Pool.generation),
+                                       0)).where(models.Pool.enabled)))
 
 
 @api.reads
@@ -283,53 +326,184 @@ def load_state(db, context, hosts=None, pools=None, racks=None):
 
 EXTERNAL_SERVER_PREFIX = 'external:'
 
+# The events row every save writes: what the tables do not hold (the
+# datacenter name, flavors, how many servers Valet did not place run on
+# each host) and a marker that engines which did not collect compare to
+# learn that the leader stored a newer inventory.  Only the newest one is
+# kept.
+SYNC_EVENT = 'inventory.synced'
+
+
+def _sync_document(inventory):
+    counts = {}
+    for server in inventory.servers:
+        counts[server.host] = counts.get(server.host, 0) + 1
+    return {'name': inventory.name,
+            'flavors': {f.name: {'vcpus': f.vcpus, 'ram': f.ram,
+                                 'disk': f.disk,
+                                 'extra_specs': dict(f.extra_specs or {})}
+                        for f in inventory.flavors.values()},
+            'external_servers': dict(sorted(counts.items()))}
+
+
+def _last_sync(session):
+    E = models.Event
+    return session.execute(
+        sa.select(E.id, E.payload, E.created_at).where(E.kind == SYNC_EVENT)
+        .order_by(E.id.desc()).limit(1)).first()
+
+
+def _record_sync(session, inventory, changed, engine_id):
+    """Write this sync's record (even if nothing changed: it tells the
+    other engines when the last sync was) and drop the older ones."""
+    E = models.Event
+    result = session.execute(sa.insert(E).values(
+        kind=SYNC_EVENT, created_at=models._utcnow(), payload={
+            'engine_id': engine_id, 'inventory': _sync_document(inventory),
+            'changed': {kind: len(names) for kind, names in changed.items()}}))
+    new_id = result.inserted_primary_key[0]
+    session.execute(sa.delete(E).where(E.kind == SYNC_EVENT, E.id < new_id)
+                    .execution_options(synchronize_session=False))
+    return _last_sync(session)
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncMarker:
+    """Which stored inventory sync a model was built from."""
+    id: int
+    synced_at: datetime.datetime      # timezone-aware UTC
+    engine_id: str = None
+
+
+def _marker(row):
+    if row is None:
+        return None
+    return SyncMarker(row.id, row.created_at.replace(
+        tzinfo=datetime.timezone.utc),
+        (row.payload or {}).get('engine_id'))
+
+
+@api.writes
+def save_synced_inventory(db, context, inventory, engine_id=None):
+    """:func:`save_inventory` plus the sync record, in one transaction.
+
+    Returns ``(changed, marker)``.
+    """
+    with db.writer(context) as session:
+        changed = _save(session, inventory)
+        return changed, _marker(
+            _record_sync(session, inventory, changed, engine_id))
+
 
 @api.reads
-def load_inventory(db, context, name='default'):
-    """An Inventory rebuilt from the tables, so an engine can start from
-    the DB.  Flavors are empty; each host's external usage comes back as
-    one server ``external:<host>``; disabled pools are left out, disabled
-    hosts are kept (with ``enabled=False``)."""
-    result = inv.Inventory(name=name)
+def sync_marker(db, context):
+    """The newest stored inventory sync (a SyncMarker without its
+    engine_id), or None if no inventory was ever stored: one small read
+    (no payload), for polling."""
+    E = models.Event
     with db.reader(context) as session:
-        zones = dict(session.execute(
-            sa.select(models.Zone.id, models.Zone.name)).all())
-        racks = {}
-        for row in session.scalars(sa.select(models.Rack)):
-            racks[row.id] = row.name
-            result.racks[row.name] = inv.Rack(row.name, zones[row.zone_id],
-                                              row.uplink_mbps)
-        for zone in zones.values():
-            result.zones[zone] = inv.Zone(zone)
-        for row in session.scalars(
-                sa.select(models.Host).order_by(models.Host.name)):
-            result.hosts[row.name] = inv.Host(
-                name=row.name, zone=zones[row.zone_id],
-                rack=racks[row.rack_id], vcpus=row.vcpus,
-                memory_mb=row.memory_mb, disk_gb=row.disk_gb,
-                nic_mbps=row.nic_mbps,
-                cpu_allocation_ratio=row.cpu_allocation_ratio,
-                ram_allocation_ratio=row.ram_allocation_ratio,
-                disk_allocation_ratio=row.disk_allocation_ratio,
-                enabled=row.enabled, aggregates=list(row.aggregates or []),
-                metadata=dict(row.host_metadata or {}))
-            for aggregate in row.aggregates or []:
-                result.aggregates.setdefault(
-                    aggregate, inv.Aggregate(aggregate, [])
-                ).hosts.append(row.name)
-            if row.external_vcpus or row.external_memory_mb or \
-                    row.external_disk_gb:
-                result.servers.append(inv.Server(
-                    id=EXTERNAL_SERVER_PREFIX + row.name, host=row.name,
-                    flavor='', vcpus=row.external_vcpus,
-                    memory_mb=row.external_memory_mb,
-                    disk_gb=row.external_disk_gb))
-        for row in session.scalars(
-                sa.select(models.Pool).where(models.Pool.enabled.is_(True))
-                .order_by(models.Pool.name)):
-            result.pools[row.name] = inv.Pool(
-                name=row.name, zone=zones[row.zone_id],
-                capacity_gb=row.capacity_gb,
-                rack=racks.get(row.rack_id),
-                volume_types=list(row.volume_types or []))
-    return result
+        row = session.execute(
+            sa.select(E.id, E.created_at).where(E.kind == SYNC_EVENT)
+            .order_by(E.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return SyncMarker(row.id, row.created_at.replace(
+        tzinfo=datetime.timezone.utc))
+
+
+@api.reads
+def load_inventory(db, context, name=None):
+    """An Inventory rebuilt from the tables, so an engine can start from
+    the DB.  Name, flavors and the number of servers Valet did not place
+    come from the last sync record (no record: ``name`` or 'default', no
+    flavors); each host's external usage comes back on one server
+    ``external:<host>`` (and zero-sized ``external:<host>#n`` for the
+    others); disabled pools are left out, disabled hosts are kept (with
+    ``enabled=False``)."""
+    return load_stored(db, context, name=name)[0]
+
+
+_HOST_COLUMNS = ('name', 'zone_id', 'rack_id', 'vcpus', 'memory_mb',
+                 'disk_gb', 'nic_mbps', 'cpu_allocation_ratio',
+                 'ram_allocation_ratio', 'disk_allocation_ratio', 'enabled',
+                 'aggregates', 'host_metadata', 'external_vcpus',
+                 'external_memory_mb', 'external_disk_gb')
+
+
+@api.reads
+def load_stored(db, context, name=None):
+    """``(inventory, marker)`` read in one transaction: the inventory as
+    :func:`load_inventory` returns it and the SyncMarker it belongs to."""
+    with db.reader(context) as session:
+        return _load(session, name)
+
+
+def _json(value, empty):
+    """A JSON column read as text: most hosts hold '[]' or '{}'."""
+    if value is None or value in ('[]', '{}', 'null'):
+        return type(empty)()
+    return value if isinstance(value, type(empty)) else jsonutils.loads(
+        value)
+
+
+def _load(session, name):
+    # Plain column tuples from the tables, not ORM objects: a warm start
+    # reads thousands of hosts and the ORM would cost more than the query.
+    H, P, R, Z = (t.__table__.c for t in (models.Host, models.Pool,
+                                          models.Rack, models.Zone))
+    connection = session.connection()
+    last = _last_sync(session)
+    document = ((last.payload or {}).get('inventory') or {}) if last else {}
+    result = inv.Inventory(name=name or document.get('name') or 'default')
+    for fname, f in (document.get('flavors') or {}).items():
+        result.flavors[fname] = inv.Flavor(fname, f['vcpus'], f['ram'],
+                                           f['disk'],
+                                           dict(f.get('extra_specs') or {}))
+    counts = document.get('external_servers') or {}
+    zones = dict(connection.execute(sa.select(Z.id, Z.name)).all())
+    racks = {}
+    for rack_id, rname, zone_id, uplink in connection.execute(
+            sa.select(R.id, R.name, R.zone_id, R.uplink_mbps)):
+        racks[rack_id] = rname
+        result.racks[rname] = inv.Rack(rname, zones[zone_id], uplink)
+    for zone in zones.values():
+        result.zones[zone] = inv.Zone(zone)
+    Host, Server = inv.Host, inv.Server
+    aggregates, servers = result.aggregates, result.servers
+    columns = [sa.type_coerce(H[c], sa.Text)
+               if c in ('aggregates', 'host_metadata') else H[c]
+               for c in _HOST_COLUMNS]
+    for (hname, zone_id, rack_id, vcpus, memory_mb, disk_gb, nic_mbps,
+         cpu_ratio, ram_ratio, disk_ratio, enabled, host_aggs, metadata,
+         ext_vcpus, ext_memory_mb, ext_disk_gb) in connection.execute(
+            sa.select(*columns).order_by(H.name)):
+        host_aggs = _json(host_aggs, [])
+        result.hosts[hname] = Host(
+            name=hname, zone=zones[zone_id], rack=racks[rack_id],
+            vcpus=vcpus, memory_mb=memory_mb, disk_gb=disk_gb,
+            nic_mbps=nic_mbps, cpu_allocation_ratio=cpu_ratio,
+            ram_allocation_ratio=ram_ratio, disk_allocation_ratio=disk_ratio,
+            enabled=bool(enabled), aggregates=host_aggs,
+            metadata=_json(metadata, {}))
+        for aggregate in host_aggs:
+            agg = aggregates.get(aggregate)
+            if agg is None:
+                agg = aggregates[aggregate] = inv.Aggregate(aggregate, [])
+            agg.hosts.append(hname)
+        count = counts.get(hname, 0)
+        if ext_vcpus or ext_memory_mb or ext_disk_gb or count:
+            servers.append(Server(
+                id=EXTERNAL_SERVER_PREFIX + hname, host=hname, flavor='',
+                vcpus=ext_vcpus, memory_mb=ext_memory_mb,
+                disk_gb=ext_disk_gb))
+            servers.extend(
+                Server(id='%s%s#%d' % (EXTERNAL_SERVER_PREFIX, hname, n),
+                       host=hname, flavor='', vcpus=0, memory_mb=0, disk_gb=0)
+                for n in range(2, count + 1))
+    for pname, zone_id, rack_id, capacity, types in connection.execute(
+            sa.select(P.name, P.zone_id, P.rack_id, P.capacity_gb,
+                      P.volume_types).where(P.enabled.is_(True))
+            .order_by(P.name)):
+        result.pools[pname] = inv.Pool(pname, zones[zone_id], capacity,
+                                       racks.get(rack_id), list(types or []))
+    return result, _marker(last)

@@ -61,6 +61,11 @@ class Group(TimestampMixin, Base):
     type = orm.mapped_column(sa.String(16), nullable=False)
     level = orm.mapped_column(sa.String(16), nullable=False)
     project_id = orm.mapped_column(sa.String(255))   # the creator
+    # Bumped (compare-and-swap) by every decision that adds members to the
+    # group once it exists: group rules span hosts, so the hosts' own
+    # generations do not protect them (valet.db.inventory).
+    generation = orm.mapped_column(sa.Integer, nullable=False, default=0,
+                                   server_default='0')
 
 
 class GroupMember(Base):
@@ -268,3 +273,23 @@ class Event(Base):
     kind = orm.mapped_column(sa.String(64), nullable=False)
     payload = orm.mapped_column(sa.JSON)
     created_at = orm.mapped_column(sa.DateTime, default=_utcnow)
+
+
+class Engine(Base):
+    """A running valet-engine: its heartbeat, model summary and metrics."""
+    __tablename__ = 'engines'
+    __table_args__ = (
+        sa.Index('ix_engines_heartbeat_at', 'heartbeat_at'),
+        TABLE_ARGS,
+    )
+    engine_id = orm.mapped_column(sa.String(255), primary_key=True)
+    host = orm.mapped_column(sa.String(255), nullable=False)
+    version = orm.mapped_column(sa.String(64))
+    started_at = orm.mapped_column(sa.DateTime, nullable=False)
+    heartbeat_at = orm.mapped_column(sa.DateTime, nullable=False)
+    generation = orm.mapped_column(sa.Integer)        # the model's
+    hosts = orm.mapped_column(sa.Integer)
+    plans = orm.mapped_column(sa.Integer)
+    last_sync_at = orm.mapped_column(sa.DateTime)
+    # The engine's telemetry snapshot (counters and histograms), as JSON.
+    metrics = orm.mapped_column(sa.JSON)

@@ -12,6 +12,7 @@ transaction.
 import uuid
 
 from oslo_db import exception as db_exc
+from oslo_serialization import jsonutils
 from oslo_utils import strutils
 import sqlalchemy as sa
 
@@ -245,14 +246,86 @@ def list_by_group(db, context, group_id):
 
 
 @api.reads
-def load_all(db, context, stack_id=None):
-    """Every placement (of one stack, if given), with its groups, for the
-    engine's model."""
+def server_instance_ids(db, context):
+    """Instance uuids of the servers Valet placed (and Nova booted): what
+    a collector must not count again as servers Valet did not place."""
+    placement = models.Placement.__table__.c
     with db.reader(context) as session:
-        if stack_id is None:
-            return to_dicts(session)
-        return to_dicts(session, select_placements().where(
-            models.Plan.stack_id == stack_id))
+        return {uuid for (uuid,) in session.connection().execute(
+            sa.select(placement.resource_id).where(
+                placement.kind == 'server',
+                placement.resource_id.is_not(None)))}
+
+
+def _json(value):
+    """A JSON column read as text (see load_all): most rows hold '{}'."""
+    if value is None or value == '{}' or value == 'null':
+        return {}
+    return value if isinstance(value, dict) else jsonutils.loads(value)
+
+
+@api.reads
+def load_all(db, context, stack_id=None, locations=None):
+    """Every placement (of one stack, or on the named hosts/pools, if
+    given), with its groups, for the
+    engine's model: the dicts :func:`to_dicts` makes, read as plain
+    column tuples from the tables (a warm start reads 100,000 of them;
+    ORM objects and per-row JSON decoding cost several times the query).
+    """
+    P = models.Placement.__table__.c
+    plan = models.Plan.__table__.c
+    columns = [P[c] for c in COLUMNS] + [
+        P.id, P.plan_id, sa.type_coerce(P['metadata'], sa.Text), plan.stack_id]
+    query = (sa.select(*columns)
+             .select_from(models.Placement.__table__.outerjoin(
+                 models.Plan.__table__, plan.id == P.plan_id))
+             .order_by(P.plan_id, P.orchestration_id))
+    if stack_id is not None:
+        query = query.where(plan.stack_id == stack_id)
+    if locations is not None:
+        query = query.where(P.location.in_(sorted(locations)))
+    with db.reader(context) as session:
+        connection = session.connection()
+        rows = connection.execute(query).all()
+        links = models.PlacementGroup.__table__.c
+        group = models.Group.__table__.c
+        names = sa.select(links.placement_id, group.name).join_from(
+            models.PlacementGroup.__table__, models.Group.__table__,
+            group.id == links.group_id)
+        if stack_id is not None or locations is not None:
+            names = names.where(links.placement_id.in_([r[-4] for r in rows]))
+        groups = {}
+        for placement_id, name in connection.execute(names):
+            found = groups.get(placement_id)
+            if found is None:
+                groups[placement_id] = [name]
+            else:
+                found.append(name)
+    keys = COLUMNS + ('id', 'plan_id', 'metadata', 'stack_id')
+    result = []
+    append = result.append
+    for row in rows:
+        placement = dict(zip(keys, row))
+        placement['metadata'] = _json(placement['metadata'])
+        found = groups.get(placement['id'])
+        placement['groups'] = sorted(found) if found else []
+        append(placement)
+    return result
+
+
+@api.reads
+def load_group_rules(db, context):
+    """``{name: {'type', 'level', 'generation'}}`` of every group: what
+    the model needs of the groups its placements name (no ORM objects, no
+    members); the generation is what decisions adding members swap."""
+    group = models.Group.__table__.c
+    with db.reader(context) as session:
+        return {name: {'type': kind, 'level': level,
+                       'generation': generation}
+                for name, kind, level, generation
+                in session.connection().execute(
+                    sa.select(group.name, group.type, group.level,
+                              group.generation))}
 
 
 @api.writes

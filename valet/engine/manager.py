@@ -13,17 +13,17 @@ import socket
 import threading
 
 from valet import context as valet_context
-from valet.db import groups as db_groups
 from valet.db import inventory as db_inventory
 from valet.db import placements as db_placements
 from valet.db import plans as db_plans
 from valet.db import requests as db_requests
 from valet import exception
-from valet.engine import collectors
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import request as plan_request
 from valet.engine import queries
 from valet.engine import replans
+from valet.engine.sync import refresh as sync_refresh
+from valet.engine import telemetry
 from valet.engine.optimizer import framework
 from valet.engine.optimizer import search
 from valet.engine import pipes_qos
@@ -46,21 +46,50 @@ class EngineManager:
         self.profile = framework.Profile.from_conf(conf)
         self._lock = threading.Lock()
         self.qos = pipes_qos.PipeReservations(conf)
+        self.telemetry = telemetry.Telemetry(self.engine_id)
+        # Inventory sync (valet.engine.sync): the stored sync the model
+        # holds, its time (aware UTC; None before any), whether this
+        # engine leads the sync (the election updates it).
+        self.sync_marker = None
+        self.last_sync_at = None
+        self.sync_leader = conf.coordination.backend_url is None
+        self.warm_started = False
+        self._sync_lock = threading.Lock()    # one sync at a time
+        # Hosts other engines committed on during the current decision.
+        self._contested = set()
 
     # -- model -------------------------------------------------------------
 
     def start(self):
-        """Learn the datacenter, store it, and build the model from the DB."""
+        """Build the model from the DB.  Warm start: the DB holds an
+        inventory, used as is (the sync leader refreshes it afterwards,
+        valet.engine.sync); only an empty DB is collected into first."""
         ctx = valet_context.get_admin_context()
-        self.inventory = collectors.collect_inventory(self.conf)
-        db_inventory.save_inventory(self.db, ctx, self.inventory)
+        self.warm_started = (db_inventory.sync_marker(self.db, ctx)
+                             is not None)
+        if not self.warm_started:
+            db_inventory.save_synced_inventory(
+                self.db, ctx, sync_refresh.collect(self, ctx),
+                engine_id=self.engine_id)
         with self._lock:
             self._reload(ctx)
-        LOG.info('Engine %s ready: %s', self.engine_id,
+        LOG.info('Engine %s ready (%s start): %s', self.engine_id,
+                 'warm' if self.warm_started else 'cold',
                  self.datacenter.summary())
 
     def _reload(self, ctx):
+        """The whole model again from the DB, the inventory included:
+        another engine may have synced it."""
+        self.inventory, marker = db_inventory.load_stored(self.db, ctx)
+        sync_refresh.mark(self, marker)
+        self._build(ctx)
+
+    def _build(self, ctx):
         opt = self.conf.optimizer
+        # Group generations first: a generation read before the placements
+        # can only be older than what the model holds (a needless conflict
+        # at worst), never newer (a rule broken unseen).
+        groups = db_placements.load_group_rules(self.db, ctx)
         self.datacenter = dc_model.Datacenter.build(
             self.inventory,
             state=db_inventory.load_state(self.db, ctx),
@@ -69,17 +98,21 @@ class EngineManager:
                     'ram': opt.ram_allocation_ratio,
                     'disk': opt.disk_allocation_ratio},
             standby_ratio=opt.standby_ratio,
-            groups={g['name']: g
-                    for g in db_groups.list_groups(self.db, ctx)})
+            groups=groups)
 
     def sync_inventory(self, ctx):
-        """Run the collectors again, store what they say, rebuild."""
-        inventory = collectors.collect_inventory(self.conf)
-        with self._lock:
-            db_inventory.save_inventory(self.db, ctx, inventory)
-            self.inventory = inventory
-            self._reload(ctx)
-        LOG.info('Inventory synced: %s', self.datacenter.summary())
+        """The leader's sync and the ``sync_inventory`` cast: collect
+        outside the decision lock, store, apply the difference.  An engine
+        that does not lead only picks up what the DB holds."""
+        with self._sync_lock:
+            if not self.sync_leader:
+                return sync_refresh.refresh(self, ctx)
+            return sync_refresh.collect_and_apply(self, ctx)
+
+    def refresh_inventory(self, ctx):
+        """Apply the stored inventory if the leader stored a newer one."""
+        with self._sync_lock:
+            return sync_refresh.refresh(self, ctx)
 
     # -- RPC-facing actions ------------------------------------------------
 
@@ -99,7 +132,7 @@ class EngineManager:
                 known_groups=replans.GroupLookup(self.db, ctx),
                 groups=groups, plan_name=plan_name, stack_id=stack_id,
                 project_id=ctx.project_id)
-            decision = self._place(request, candidate_hosts=locations or None)
+            decision = self._place_uncontested(request, locations)
             if dry_run:
                 return None, self._plan_view(plan_name, stack_id, ctx,
                                              decision)
@@ -401,6 +434,28 @@ class EngineManager:
             return None
         return row if row['kind'] == 'server' else None
 
+    # -- notifications (valet/engine/notifications) ------------------------
+
+    def reconcile(self, ctx, apply):
+        """Run ``apply(ctx, datacenter)`` (a batch of Nova notifications)
+        under the decision lock; a lost CAS reloads the model and retries."""
+        with self._lock:
+            for attempt in self._attempts():
+                try:
+                    return apply(ctx, self.datacenter)
+                except exception.GenerationConflict:
+                    self._on_conflict(ctx, attempt)
+
+    def change_inventory(self, ctx, change):
+        """``change(inventory)`` (an aggregate notification), then store
+        and rebuild as a sync does; returns save_inventory's changes."""
+        with self._lock:
+            change(self.inventory)
+            changed = db_inventory.save_inventory(self.db, ctx,
+                                                  self.inventory)
+            self._reload(ctx)
+        return changed
+
     # -- queries -----------------------------------------------------------
 
     def group_members(self, ctx, group):
@@ -419,6 +474,14 @@ class EngineManager:
 
     def _action(self, ctx, action, stack_id, decide, check=None,
                 idempotent=True):
+        # Telemetry: one log line, counters and phase timings per decision.
+        with self.telemetry.trace(ctx, action, stack_id) as trace:
+            return self._decide_and_commit(ctx, action, stack_id,
+                                           trace.wrap(decide), check,
+                                           idempotent)
+
+    def _decide_and_commit(self, ctx, action, stack_id, decide, check=None,
+                           idempotent=True):
         """Idempotency, the lock, CAS retries, the model update.
 
         ``decide(attempt)`` returns ``(plan, answer)``: either an answer
@@ -434,6 +497,12 @@ class EngineManager:
                     return answer
             if check is not None:
                 check()
+            # Other engines may have committed since: catch up first, or
+            # the first attempt would mostly lose the compare-and-swap.
+            self._contested = set()
+            if (db_inventory.generation_totals(self.db, ctx)
+                    != self.datacenter.generation_totals()):
+                self._catch_up(ctx)
             for attempt in self._attempts():
                 plan, answer = decide(attempt)
                 if plan is None:
@@ -454,10 +523,24 @@ class EngineManager:
                     self.datacenter.set_generations(
                         _consumption(consumption).next_generations())
                     self.generation += 1
-                LOG.info('%s %s: %s', action, stack_id,
-                         'placed %d members' % len(decision.placements)
-                         if decision is not None else 'done')
+                LOG.debug('%s %s: %s', action, stack_id,
+                          'placed %d members' % len(decision.placements)
+                          if decision is not None else 'done')
                 return result
+
+    def _place_uncontested(self, request, locations=None):
+        """Decide, first without the hosts other engines committed on since
+        this engine last looked (``_catch_up``): they are packing there,
+        and a decision there would likely lose the compare-and-swap again.
+        If that fails, all hosts are tried."""
+        contested = self._contested
+        if contested and not locations:
+            try:
+                return self._place(request, candidate_hosts=frozenset(
+                    self.datacenter.hosts).difference(contested))
+            except exception.PlacementFailed:
+                pass
+        return self._place(request, candidate_hosts=locations or None)
 
     def _place(self, request, **kwargs):
         return search.place(self.datacenter, request,
@@ -551,13 +634,41 @@ class EngineManager:
         return range(self.conf.engine.max_conflict_retries + 1)
 
     def _on_conflict(self, ctx, attempt):
-        LOG.warning('Generation conflict (attempt %d): reloading the model',
-                    attempt + 1)
-        self._reload(ctx)
+        LOG.warning('Generation conflict (attempt %d): catching up with '
+                    'the database', attempt + 1)
+        self._catch_up(ctx)
         if attempt >= self.conf.engine.max_conflict_retries:
             raise exception.GenerationConflict(
                 detail='gave up after %d attempts; the datacenter keeps '
                        'changing under this engine, retry later' % (attempt + 1))
+
+    def _catch_up(self, ctx):
+        """After a lost compare-and-swap, re-read only what other engines
+        changed: the hosts, racks and pools whose generation moved and the
+        placements on those hosts.  A whole reload (1,000 hosts and their
+        placements) takes long enough for the other engine to commit again,
+        so the loser would keep losing.  A newer stored inventory, or rows
+        the model does not know, still rebuild everything."""
+        marker = db_inventory.sync_marker(self.db, ctx)
+        held = self.sync_marker
+        if (marker.id if marker else None) != (held.id if held else None):
+            return self._reload(ctx)
+        # Group generations before the state and placements (see _build).
+        # A member another engine added to a group bumped its host (or
+        # pool) too, so the refreshed hosts bring its occupancy.
+        groups = db_placements.load_group_rules(self.db, ctx)
+        state = db_inventory.load_state(self.db, ctx)
+        stale = self.datacenter.stale_units(state)
+        if stale is None:
+            return self._reload(ctx)
+        self.datacenter.define_groups(groups)
+        placements = (db_placements.load_all(self.db, ctx,
+                                             locations=stale['hosts'])
+                      if stale['hosts'] else [])
+        self.datacenter.refresh_units(
+            {kind: {name: state[kind][name] for name in names}
+             for kind, names in stale.items()}, placements)
+        self._contested |= stale['hosts']
 
     def _check_new_stack(self, ctx, stack_id):
         try:
@@ -668,19 +779,27 @@ def _split_unchanged(request, rows):
 
 
 def _merge(*parts):
-    """Sum consumption dicts; rows whose deltas cancel out are dropped."""
+    """Sum consumption dicts; rows whose deltas cancel out are dropped.
+    Group swaps (``groups: {name: generation}``) are kept as they are."""
     merged = {'hosts': {}, 'pools': {}, 'racks': {}}
+    groups = {}
     for part in parts:
         for kind, rows in part.items():
+            if kind == 'groups':
+                groups.update(rows)
+                continue
             for name, row in rows.items():
                 into = merged[kind].setdefault(
                     name, {'generation': row['generation']})
                 for field, value in row.items():
                     if field != 'generation':
                         into[field] = into.get(field, 0) + value
-    return {kind: {name: row for name, row in rows.items()
-                   if any(v for f, v in row.items() if f != 'generation')}
-            for kind, rows in merged.items()}
+    result = {kind: {name: row for name, row in rows.items()
+                     if any(v for f, v in row.items() if f != 'generation')}
+              for kind, rows in merged.items()}
+    if groups:
+        result['groups'] = groups
+    return result
 
 
 def _consumption(values):

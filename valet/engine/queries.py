@@ -50,6 +50,8 @@ def invalid_placements(db, ctx, datacenter):
                 reasons.append('host_disabled')
             elif (host.rack, host.zone) != (row['rack'], row['zone']):
                 reasons.append('host_moved')
+            if _moved_by_nova(row):
+                reasons.append('moved_by_nova')
         for name in row.get('groups') or ():
             code = broken.get((name, row['orchestration_id'],
                                row['stack_id']))
@@ -58,6 +60,13 @@ def invalid_placements(db, ctx, datacenter):
         if reasons:
             result.append(dict(_member(row), reasons=sorted(set(reasons))))
     return result
+
+
+def _moved_by_nova(row):
+    """Nova runs this planned server elsewhere than Valet decided (marked
+    by the notification reconciler, valet/engine/notifications)."""
+    moved = (row.get('metadata') or {}).get('moved_by_nova')
+    return bool(moved) and moved.get('host') == row['location']
 
 
 def _broken_groups(rows, lookup):

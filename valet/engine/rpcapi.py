@@ -16,6 +16,7 @@ engine does not answer in time raise ``EngineUnavailable`` (HTTP 503).
 
 Plugins import this module, so it imports nothing from the engine itself.
 """
+from kombu import exceptions as kombu_exceptions
 import oslo_messaging as messaging
 
 from valet import exception
@@ -23,11 +24,20 @@ from valet import rpc
 
 RPC_API_VERSION = '1.3'
 
+# Reconnection attempts to deliver one call while the broker is away
+# (oslo.messaging's default, None, retries forever: a request would hang
+# through a whole RabbitMQ outage instead of failing with a retriable 503).
+DELIVERY_RETRIES = 2
+
 
 class EngineAPI:
     """Calls valet-engine over oslo.messaging."""
 
-    def __init__(self, conf, transport, timeout=None):
+    retry = DELIVERY_RETRIES
+
+    def __init__(self, conf, transport, timeout=None,
+                 retry=DELIVERY_RETRIES):
+        self.retry = retry
         target = messaging.Target(topic=conf.engine.topic,
                                   version=RPC_API_VERSION)
         # [upgrade_levels] engine pins the version during rolling upgrades.
@@ -36,7 +46,7 @@ class EngineAPI:
                                      timeout=timeout)
 
     def _call(self, context, version, method, **kwargs):
-        cctxt = self.client.prepare(version=version)
+        cctxt = self.client.prepare(version=version, retry=self.retry)
         try:
             return cctxt.call(context, method, **kwargs)
         except messaging.MessagingTimeout as e:
@@ -46,7 +56,10 @@ class EngineAPI:
             # The engine failed in a way it does not export: not retriable.
             raise exception.ValetException(
                 'valet-engine failed during %s: %s' % (method, e.value)) from e
-        except messaging.MessagingException as e:
+        except (messaging.MessagingException,
+                kombu_exceptions.OperationalError) as e:
+            # kombu's error: a new pooled connection that gave up after
+            # ``retry`` attempts (the broker is down).
             raise exception.EngineUnavailable(
                 detail='%s could not be delivered: %s' % (method, e)) from e
 

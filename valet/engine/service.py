@@ -10,7 +10,10 @@ from oslo_service import service
 
 from valet.db import api as db_api
 from valet.engine.endpoints import base as endpoints
+from valet.engine import heartbeat
 from valet.engine import manager as engine_manager
+from valet.engine.notifications import listener as notifications
+from valet.engine.sync import loop as sync_loop
 from valet import rpc
 
 LOG = logging.getLogger(__name__)
@@ -27,6 +30,9 @@ class EngineService(service.Service):
         self._engine_id = engine_id
         self.manager = None
         self.rpcserver = None
+        self.heartbeat = None
+        self.notifications = None
+        self.sync = None
 
     def start(self):
         super().start()
@@ -37,15 +43,35 @@ class EngineService(service.Service):
         self.manager = engine_manager.EngineManager(
             self.conf, self._db, engine_id=self._engine_id)
         self.manager.start()
+        # Before serving: status shows the engine as soon as it answers.
+        self.heartbeat = heartbeat.Heartbeat(
+            self.manager, self._db, self.conf.engine.heartbeat_interval,
+            follow_decisions=self._db.backend != 'sqlite')
+        self.heartbeat.start()
         target = messaging.Target(topic=self.conf.engine.topic,
                                   server=self.manager.engine_id)
         self.rpcserver = rpc.get_server(
             self._transport, target, endpoints.all_endpoints(self.manager))
         self.rpcserver.start()
+        self.notifications = notifications.Listener.from_conf(
+            self.conf, self.manager)
+        if self.notifications is not None:
+            self.notifications.start()
+        self.sync = sync_loop.SyncLoop(self.conf, self.manager)
+        self.sync.start()
         LOG.info('valet-engine %s serving topic %s', self.manager.engine_id,
                  self.conf.engine.topic)
 
     def stop(self, graceful=True):
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync = None
+        if self.notifications is not None:
+            self.notifications.stop()
+            self.notifications = None
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
         if self.rpcserver is not None:
             self.rpcserver.stop()
             self.rpcserver.wait()

@@ -8,6 +8,7 @@ import itertools
 
 from valet.policies import base
 from valet.policies import groups
+from valet.policies import metrics
 from valet.policies import placements
 from valet.policies import plans
 from valet.policies import status
@@ -20,4 +21,5 @@ def list_rules():
         plans.list_rules(),
         placements.list_rules(),
         status.list_rules(),
+        metrics.list_rules(),
     ))

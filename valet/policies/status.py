@@ -4,6 +4,7 @@ from oslo_policy import policy
 from valet.policies import base
 
 SHOW = 'valet:status:show'
+ENGINES = 'valet:status:engines'
 
 rules = [
     policy.DocumentedRuleDefault(
@@ -12,6 +13,14 @@ rules = [
         description='Show the health of valet-engine and of the database.',
         operations=[{'method': 'GET', 'path': '/v1/status'},
                     {'method': 'HEAD', 'path': '/v1/status'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=ENGINES,
+        check_str=base.RULE_ADMIN_API,
+        description='See the list of valet-engine processes (host names, '
+                    'heartbeats) in GET /v1/status; others get the model '
+                    'summary only.',
+        operations=[{'method': 'GET', 'path': '/v1/status'}],
         scope_types=['project']),
 ]
 

@@ -17,6 +17,7 @@ SERVICES = {
     'rabbitmq': ('127.0.0.1', 5672),
     'mysql': ('127.0.0.1', 3306),
     'postgresql': ('127.0.0.1', 5432),
+    'redis': ('127.0.0.1', 6379),     # a tooz backend (leader election)
 }
 REQUIRE_ENV = 'VALET_TEST_REQUIRE_SERVICES'
 

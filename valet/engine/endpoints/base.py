@@ -23,6 +23,7 @@ def rpc_method(func):
     @messaging.expected_exceptions(exception.ValetException)
     def wrapper(self, ctxt, *args, **kwargs):
         try:
+            _check_types(func.__name__, kwargs)
             return func(self, ctxt, *args, **kwargs)
         except exception.ValetException:
             raise
@@ -41,6 +42,38 @@ def rpc_method(func):
                 'Internal error in the engine during %s'
                 % func.__name__) from None
     return wrapper
+
+
+# The JSON types of the RPC arguments (DESIGN §3): a payload of the wrong
+# shape is the caller's error (Invalid), never a crash deeper down.
+_STRINGS = frozenset((
+    'plan_name', 'stack_id', 'orchestration_id', 'resource_id',
+    'instance_uuid', 'action', 'az', 'volume_id', 'volume_type',
+    'group', 'placement_id', 'server'))
+_STRING_LISTS = frozenset((
+    'candidate_hosts', 'excluded_hosts', 'candidate_pools', 'locations'))
+_MAPPINGS = frozenset(('resources', 'original_resources'))
+
+
+def _check_types(method, kwargs):
+    for name, value in kwargs.items():
+        if value is None:
+            continue
+        if name in _STRINGS:
+            ok = isinstance(value, str)
+        elif name in _STRING_LISTS:
+            ok = (isinstance(value, (list, tuple))
+                  and all(isinstance(v, str) for v in value))
+        elif name in _MAPPINGS:
+            ok = isinstance(value, dict)
+        elif name == 'size_gb':
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            continue
+        if not ok:
+            raise exception.Invalid(detail='%s: argument %s has the wrong '
+                                    'type (%s)' % (method, name,
+                                                   type(value).__name__))
 
 
 def _is_signature_error(error, func):

@@ -149,6 +149,26 @@ def _scaled(value, ratio, standby):
     return int(value * ratio * (1.0 - standby) + 1e-9)
 
 
+def _set_capacity(host, spec, overrides, standby_ratio, ext):
+    """What ``host`` may use of ``spec`` (an inventory Host), given the
+    configured ratio ``overrides`` and the usage ``ext`` (vcpus,
+    memory_mb, disk_gb) of servers Valet did not place."""
+    ratio = {'cpu': spec.cpu_allocation_ratio,
+             'ram': spec.ram_allocation_ratio,
+             'disk': spec.disk_allocation_ratio}
+    for kind in spec.default_ratios:
+        if kind in overrides:
+            ratio[kind] = overrides[kind]
+    host.physical = (spec.vcpus, spec.memory_mb, spec.disk_gb)
+    host.vcpus = _scaled(spec.vcpus, ratio['cpu'], standby_ratio) - ext[0]
+    host.memory_mb = (_scaled(spec.memory_mb, ratio['ram'], standby_ratio)
+                      - ext[1])
+    host.disk_gb = _scaled(spec.disk_gb, ratio['disk'], standby_ratio) - ext[2]
+    host.nic_mbps = spec.nic_mbps
+    host.metadata = dict(spec.metadata)
+    host.aggregates = tuple(spec.aggregates)
+
+
 def _bump(counts, key, delta):
     value = counts.get(key, 0) + delta
     if value > 0:
@@ -186,6 +206,9 @@ class Datacenter:
         self.flavors = {}
         # Group definitions known to the model: name -> {'type', 'level'}.
         self.groups = {}
+        # The DB generation of each group whose occupancy the model holds
+        # (compare-and-swapped when a decision adds members to it).
+        self.group_generations = {}
         # Occupancy per group: name -> {host|rack|zone name: member count}.
         self.group_hosts = {}
         self.group_racks = {}
@@ -239,22 +262,8 @@ class Datacenter:
         host_state = (state or {}).get('hosts', {})
         for spec in inventory.hosts.values():
             host = HostState(spec.name, spec.zone, spec.rack)
-            ratio = {'cpu': spec.cpu_allocation_ratio,
-                     'ram': spec.ram_allocation_ratio,
-                     'disk': spec.disk_allocation_ratio}
-            for kind in spec.default_ratios:
-                if kind in overrides:
-                    ratio[kind] = overrides[kind]
-            ext = external.get(spec.name, (0, 0, 0))
-            host.physical = (spec.vcpus, spec.memory_mb, spec.disk_gb)
-            host.vcpus = _scaled(spec.vcpus, ratio['cpu'], standby_ratio) - ext[0]
-            host.memory_mb = (_scaled(spec.memory_mb, ratio['ram'],
-                                      standby_ratio) - ext[1])
-            host.disk_gb = (_scaled(spec.disk_gb, ratio['disk'],
-                                    standby_ratio) - ext[2])
-            host.nic_mbps = spec.nic_mbps
-            host.metadata = dict(spec.metadata)
-            host.aggregates = tuple(spec.aggregates)
+            _set_capacity(host, spec, overrides, standby_ratio,
+                          external.get(spec.name, (0, 0, 0)))
             host.external = external_count.get(spec.name, 0)
             row = host_state.get(spec.name) or {}
             host.generation = row.get('generation', 0) or 0
@@ -281,8 +290,7 @@ class Datacenter:
         model.define_groups(groups or {})
         if pipes:
             placements = list(placements)
-        for placement in placements:
-            model._place(placement, 1, usage=state is None)
+        model._add_placed(placements, usage=state is None)
         if state is None and pipes:
             model._pipes_of(placements, pipes, 1)
         return model
@@ -304,12 +312,17 @@ class Datacenter:
             self.add_bandwidth(*bandwidth.usage(stack_pipes, local), sign)
 
     def define_groups(self, groups):
-        """Learn group types/levels (``{name: {'type', 'level'}}``)."""
+        """Learn group types/levels (``{name: {'type', 'level'}}``) and,
+        where given (``load_group_rules``), their ``generation``: read it
+        before the placements it goes with, never after."""
         for name, spec in groups.items():
             kind = placement_field(spec, 'type')
             level = placement_field(spec, 'level')
             if not (kind and level):
                 continue
+            generation = placement_field(spec, 'generation')
+            if generation is not None:
+                self.group_generations[name] = generation
             old = self.groups.get(name)
             self.groups[name] = {'type': kind, 'level': level}
             if old != self.groups[name]:
@@ -345,6 +358,9 @@ class Datacenter:
     def apply(self, decision):
         """Consume what ``decision`` placed and record its group occupancy."""
         self.define_groups(getattr(decision, 'groups', None) or {})
+        for name in getattr(decision, 'new_groups', None) or ():
+            # Inserted by the decision's own write, at generation 0.
+            self.group_generations.setdefault(name, 0)
         for location in decision.placements.values():
             self._place(location, 1, usage=True)
         used = getattr(decision, 'bandwidth', None) or {}
@@ -357,6 +373,55 @@ class Datacenter:
             self._place(placement, -1, usage=True)
         used = bandwidth_used or {}
         self.add_bandwidth(used.get('hosts', {}), used.get('racks', {}), -1)
+
+    def _add_placed(self, placements, usage):
+        """``_place(placement, 1, usage)`` for each of ``placements``,
+        inlined for placement dicts: a warm start adds 100,000 of them."""
+        hosts, racks, zones = self.hosts, self.racks, self.zones
+        specs, dedicated = self.groups, self._dedicated
+        by_host, by_rack, by_zone = (self.group_hosts, self.group_racks,
+                                     self.group_zones)
+        for placement in placements:
+            if not isinstance(placement, dict):
+                self._place(placement, 1, usage)
+                continue
+            get = placement.get
+            location = get('location')
+            if get('kind', SERVER) == VOLUME:
+                pool = self.pools.get(location)
+                if pool is not None and usage:
+                    pool.used_gb = max(0, pool.used_gb
+                                       + _volume_size(placement))
+                continue
+            host = hosts.get(location)
+            if host is None:
+                continue        # the host left the inventory
+            if usage:
+                host.vcpus_used = max(0, host.vcpus_used
+                                      + (get('vcpus', 0) or 0))
+                host.memory_mb_used = max(0, host.memory_mb_used
+                                          + (get('memory_mb', 0) or 0))
+                host.disk_gb_used = max(0, host.disk_gb_used
+                                        + (get('disk_gb', 0) or 0))
+            rack, zone = racks[host.rack], zones[host.zone]
+            host.members += 1
+            rack.members += 1
+            zone.members += 1
+            for group in get('groups', ()) or ():
+                for unit, index in ((host, by_host), (rack, by_rack),
+                                    (zone, by_zone)):
+                    counts = unit.groups
+                    counts[group] = counts.get(group, 0) + 1
+                    where = index.get(group)
+                    if where is None:
+                        where = index[group] = {}
+                    where[unit.name] = where.get(unit.name, 0) + 1
+                spec = specs.get(group)
+                if spec is not None and (
+                        spec['type'] == group_rules.EXCLUSIVITY):
+                    owners = dedicated[spec['level']].setdefault(
+                        host.unit(spec['level']), {})
+                    owners[group] = owners.get(group, 0) + 1
 
     def _place(self, placement, sign, usage):
         kind = placement_field(placement, 'kind', SERVER)
@@ -407,9 +472,21 @@ class Datacenter:
         """Per host/pool deltas of ``decision`` with the current generations.
 
         The engine turns this into the DB layer's compare-and-swap update.
+        Every group the decision adds members to is swapped too (``groups:
+        {name: generation}``), the ones it creates included (inserted at
+        0), so two plans that both create the same group cannot both win.
+        A group the model does not know counts as 0: no decision ever
+        added members to a group still at 0, and one that did makes the
+        swap fail and the catch-up learn it.
         """
-        return self._consumption(decision.placements.values(), 1,
-                                 getattr(decision, 'bandwidth', None))
+        result = self._consumption(decision.placements.values(), 1,
+                                   getattr(decision, 'bandwidth', None))
+        names = {name for location in decision.placements.values()
+                 for name in placement_field(location, 'groups', ()) or ()}
+        if names:
+            result['groups'] = {name: self.group_generations.get(name, 0)
+                                for name in sorted(names)}
+        return result
 
     def release_consumption(self, placements, bandwidth_used=None):
         """Like :meth:`consumption_for` with negative deltas for a release."""
@@ -460,6 +537,142 @@ class Datacenter:
         for name, generation in generations.get('racks', {}).items():
             if name in self.racks:
                 self.racks[name].generation = generation
+        self.group_generations.update(generations.get('groups', {}))
+
+    # -- inventory refresh (the periodic sync) ---------------------------
+    def refresh_host(self, spec, external_usage=(0, 0, 0), external_count=0,
+                     ratios=None, standby_ratio=0.0):
+        """Take a host's new capacities, ratios, state, aggregates and
+        servers-not-Valet's from ``spec`` (same zone and rack); Valet's
+        usage, occupancy and the generation stay."""
+        host = self.hosts[spec.name]
+        _set_capacity(host, spec, _ratio_overrides(ratios or {}),
+                      standby_ratio, external_usage)
+        host.enabled = bool(spec.enabled)
+        delta = external_count - host.external
+        host.external = external_count
+        self.racks[host.rack].external += delta
+        self.zones[host.zone].external += delta
+
+    # -- catching up with other engines (a lost compare-and-swap) --------
+    def stale_units(self, state):
+        """Names of the hosts, racks and pools whose generation in
+        ``state`` (the DB's, as ``load_state`` returns it) differs from the
+        model's: ``{'hosts': set, 'racks': set, 'pools': set}``, or None if
+        ``state`` names one the model does not know."""
+        stale = {}
+        for kind, units in (('hosts', self.hosts), ('racks', self.racks),
+                            ('pools', self.pools)):
+            rows = state.get(kind, {})
+            if any(name not in units for name in rows):
+                return None
+            stale[kind] = {name for name, row in rows.items()
+                           if (row.get('generation') or 0)
+                           != units[name].generation}
+        return stale
+
+    def generation_totals(self):
+        """What ``db.inventory.generation_totals`` answers for a database
+        that holds exactly what this model knows."""
+        return tuple(sum(unit.generation for unit in units.values())
+                     for units in (self.hosts, self.racks, self.pools))
+
+    def refresh_units(self, state, placements):
+        """Take the DB's word for the hosts, racks and pools in ``state``
+        (``load_state`` rows: usage and generation) and for who occupies
+        those hosts (``placements``: every stored placement on them), so
+        the model holds what other engines committed there.  Capacities
+        (the inventory) are left as they are."""
+        names = set(state.get('hosts', ()))
+        for name in names:
+            self._forget_occupancy(self.hosts[name])
+        for placement in placements:
+            if (placement_field(placement, 'kind', SERVER) == SERVER
+                    and placement_field(placement, 'location') in names):
+                self._place(placement, 1, usage=False)
+        for name, row in state.get('hosts', {}).items():
+            host = self.hosts[name]
+            for field in ('generation', 'vcpus_used', 'memory_mb_used',
+                          'disk_gb_used', 'nic_used_mbps'):
+                setattr(host, field, row.get(field, 0) or 0)
+        for name, row in state.get('racks', {}).items():
+            rack = self.racks[name]
+            rack.generation = row.get('generation', 0) or 0
+            rack.uplink_used_mbps = row.get('uplink_used_mbps', 0) or 0
+        for name, row in state.get('pools', {}).items():
+            pool = self.pools[name]
+            pool.generation = row.get('generation', 0) or 0
+            pool.used_gb = row.get('used_gb', 0) or 0
+
+    def _forget_occupancy(self, host):
+        """Undo what :meth:`_place` recorded for every member on
+        ``host`` (counts and group indexes), usage aside."""
+        rack, zone = self.racks[host.rack], self.zones[host.zone]
+        for group, count in list(host.groups.items()):
+            _bump(rack.groups, group, -count)
+            _bump(zone.groups, group, -count)
+            spec = self.groups.get(group)
+            if spec is not None and spec['type'] == group_rules.EXCLUSIVITY:
+                owners = self._dedicated[spec['level']].get(
+                    host.unit(spec['level']))
+                if owners is not None:
+                    _bump(owners, group, -count)
+                    if not owners:
+                        del self._dedicated[spec['level']][
+                            host.unit(spec['level'])]
+            for index, unit in ((self.group_hosts, host.name),
+                                (self.group_racks, rack.name),
+                                (self.group_zones, zone.name)):
+                if group in index:
+                    _bump(index[group], unit, -count)
+            if not self.group_hosts.get(group):
+                for index in (self.group_hosts, self.group_racks,
+                              self.group_zones):
+                    index.pop(group, None)
+        host.groups = {}
+        rack.members = max(0, rack.members - host.members)
+        zone.members = max(0, zone.members - host.members)
+        host.members = 0
+
+    # -- comparison -------------------------------------------------------
+    def snapshot(self):
+        """Everything the optimizer reads, as a canonical dict of plain
+        values: two models decide alike iff their snapshots are equal."""
+        def unit(obj, *fields):
+            values = {f: getattr(obj, f) for f in fields}
+            values.update(members=obj.members, external=obj.external,
+                          groups=dict(sorted(obj.groups.items())))
+            return values
+        return {
+            'name': self.name,
+            'hosts': {n: dict(unit(h, *HostState.__slots__),
+                              aggregates=list(h.aggregates),
+                              physical=list(h.physical),
+                              metadata=dict(sorted(h.metadata.items())))
+                      for n, h in sorted(self.hosts.items())},
+            'racks': {n: dict(unit(r, 'zone', 'uplink_mbps',
+                                   'uplink_used_mbps', 'generation'),
+                              hosts=sorted(r.hosts))
+                      for n, r in sorted(self.racks.items())},
+            'zones': {n: dict(unit(z), racks=sorted(z.racks),
+                              hosts=sorted(z.hosts))
+                      for n, z in sorted(self.zones.items())},
+            'pools': {n: {f: getattr(p, f) for f in PoolState.__slots__}
+                      for n, p in sorted(self.pools.items())},
+            'flavors': {n: (f.vcpus, f.ram, f.disk,
+                            dict(sorted((f.extra_specs or {}).items())))
+                        for n, f in sorted(self.flavors.items())},
+            'groups': dict(sorted(self.groups.items())),
+            'group_generations': dict(sorted(self.group_generations.items())),
+            'group_units': {
+                level: {g: dict(sorted(units.items()))
+                        for g, units in sorted(index.items())}
+                for level, index in sorted(self._group_index.items())},
+            'dedicated': {
+                level: {u: dict(sorted(owners.items()))
+                        for u, owners in sorted(index.items())}
+                for level, index in sorted(self._dedicated.items())},
+        }
 
     # -- queries ----------------------------------------------------------
     def group_units(self, group, level):

@@ -40,6 +40,11 @@ class Host:
     # (neither the datacenter file nor aggregate metadata): the model may
     # replace them with the configured defaults.  Empty: all explicit.
     default_ratios: list = dataclasses.field(default_factory=list)
+    # Placement traits of the host's resource provider (nova collector).
+    traits: list = dataclasses.field(default_factory=list)
+    # Placement usages {resource class: used}, every consumer included
+    # (Valet's own servers too): for reconciliation, not for capacity.
+    placement_usages: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -50,6 +55,9 @@ class Pool:
     capacity_gb: int
     rack: str = None
     volume_types: list = dataclasses.field(default_factory=list)  # []: any
+    # What the backend reports free right now (cinder collector), for
+    # reconciliation; capacity_gb is what Valet may place in total.
+    free_capacity_gb: int = None
 
 
 @dataclasses.dataclass
@@ -108,3 +116,9 @@ class Inventory:
             usage[server.host] = (v + server.vcpus, m + server.memory_mb,
                                   d + server.disk_gb)
         return usage
+
+    def drop_servers(self, server_ids):
+        """Forget the given servers (Valet placed them: its own usage)."""
+        ids = set(server_ids)
+        self.servers = [s for s in self.servers if s.id not in ids]
+        return self

@@ -29,6 +29,11 @@ DEFAULT_SCORERS = ('pipe_cost', 'pipe_lookahead', 'new_hosts', 'fit',
 DEFAULT_WEIGHTS = {'pipe_cost': 1.0, 'pipe_lookahead': 0.5,
                    'new_hosts': 50.0, 'fit': 1.0, 'stay': 10.0}
 _DEFAULT_WEIGHT_ITEMS = tuple(sorted(DEFAULT_WEIGHTS.items()))
+# The improvement phase is bounded by host evaluations (deterministic); the
+# time budget is only a safety cap for a machine far slower than expected.
+IMPROVE_EVALUATIONS = 5000
+IMPROVE_BUDGET_MS = 2000.0
+IMPROVE_GAP = 0.10      # stop once provably within 10% of the optimum
 
 
 class Status:
@@ -96,12 +101,16 @@ class Profile:
     """Filters in order and weighted scorers, plus search limits."""
 
     def __init__(self, filters, scorers, max_restarts=3,
-                 improve_passes=3, improve_budget_ms=15.0):
+                 improve_passes=3, improve_budget_ms=IMPROVE_BUDGET_MS,
+                 improve_evaluations=IMPROVE_EVALUATIONS,
+                 improve_gap=IMPROVE_GAP):
         self.filters = list(filters)
         self.scorers = list(scorers)            # [(scorer, weight)]
         self.max_restarts = max_restarts
         self.improve_passes = improve_passes
         self.improve_budget_ms = improve_budget_ms
+        self.improve_evaluations = improve_evaluations
+        self.improve_gap = improve_gap
 
     @property
     def rules(self):
@@ -122,20 +131,23 @@ class Profile:
                         (opt.score_weights or {}).items()})
         return load(tuple(opt.filters), tuple(opt.scorers),
                     tuple(sorted(weights.items())), opt.max_restarts,
-                    opt.improve_passes, opt.improve_budget_ms)
+                    opt.improve_passes, opt.improve_budget_ms,
+                    opt.improve_evaluations, opt.improve_gap)
 
 
 @functools.lru_cache(maxsize=16)
 def load(filter_names=DEFAULT_FILTERS, scorer_names=DEFAULT_SCORERS,
          weights=_DEFAULT_WEIGHT_ITEMS, max_restarts=3,
-         improve_passes=3, improve_budget_ms=15.0):
+         improve_passes=3, improve_budget_ms=IMPROVE_BUDGET_MS,
+         improve_evaluations=IMPROVE_EVALUATIONS, improve_gap=IMPROVE_GAP):
     """A Profile with the named plugins (cached: plugins are stateless)."""
     filters = _load(FILTER_NAMESPACE, filter_names, 'filters')
     scorers = _load(SCORER_NAMESPACE, scorer_names, 'scorers')
     weight_of = dict(weights)
     return Profile(filters,
                    [(s, weight_of.get(s.name, 1.0)) for s in scorers],
-                   max_restarts, improve_passes, improve_budget_ms)
+                   max_restarts, improve_passes, improve_budget_ms,
+                   improve_evaluations, improve_gap)
 
 
 def default_profile():

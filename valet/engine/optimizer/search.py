@@ -14,11 +14,11 @@ a unit cannot be placed, the search restarts with that unit first, then
 once more spreading instead of packing, before it explains the failure
 (DESIGN §5.4).  The greedy also runs in the other mode (spread after
 pack) and the cheaper answer is kept; finally ``improve.py`` moves single
-bundles and pipe neighbourhoods to better hosts within ``[optimizer]
-improve_budget_ms``.  The model is never
-modified: tentative state lives in an :class:`~state.Overlay`.  Results
-depend only on the input and the seed (the time budget is a safety cap
-that a normal decision does not reach).
+bundles and whole pipe neighbourhoods to better hosts within ``[optimizer]
+improve_evaluations`` host evaluations.  The model is never modified:
+tentative state lives in an :class:`~state.Overlay`.  Results depend only
+on the input and the seed (``improve_budget_ms`` is a safety cap that a
+normal decision does not reach).
 """
 import hashlib
 import heapq
@@ -216,6 +216,10 @@ class Search:
                 self._freed[spot[1]] = self._freed.get(spot[1], 0) + 1
         self.bundle_of, self._apart, self._peers = {}, {}, {}
         self.backtracks = 0
+        # Hosts checked for a bundle so far: what bounds the improvement
+        # phase (a count, so the answer does not depend on the machine).
+        self.evaluations = 0
+        self.time_capped = False
         self.last_free = None
         self._groups = {}
         self._plugins = {}
@@ -402,6 +406,10 @@ class Search:
             self._plugins[id(bundle)] = cached
         return cached
 
+    def forget_plugins(self, bundle):
+        """Drop the cached rules of ``bundle`` (its candidates changed)."""
+        self._plugins.pop(id(bundle), None)
+
     def first_failure(self, host, bundle):
         """The Status of the first filter (in order) rejecting ``host``."""
         for rule in self.plugins(bundle)[0]:
@@ -413,6 +421,7 @@ class Search:
     def cost(self, host, bundle):
         """Weighted cost of ``bundle`` on ``host``; None if infeasible."""
         filters, scorers = self.plugins(bundle)
+        self.evaluations += 1
         self.last_free = None
         for rule in filters:
             if rule.check(host, bundle, self) is not None:
@@ -438,6 +447,7 @@ class Search:
         tiebreak = self.tiebreak
         best = best_key = None
         seen = set()
+        visited = 0
         for tier, hosts, racks in self._tiers(bundle, scope):
             if best is not None and tier:
                 floor = sum(w * s.floor(bundle, self, tier)
@@ -448,6 +458,7 @@ class Search:
                 self.rack_hosts[r] for r in racks)
             window = None
             for group in groups:
+                visited += len(group)
                 for host in group:
                     if host.name in seen:
                         continue
@@ -477,6 +488,7 @@ class Search:
                     window = RACK_WINDOW if window is None else window - 1
                     if window <= 0:
                         break
+        self.evaluations += visited
         return (best, best_key[0]) if best is not None else (None, None)
 
     def _scope_hosts(self, scope):
@@ -712,7 +724,9 @@ class Search:
                                    released=self.released)
         stats = {'hosts_considered': len(self.dc.hosts),
                  'restarts': restarts, 'backtracks': self.backtracks,
-                 'mode': self.mode, 'improvement_moves': moves}
+                 'mode': self.mode, 'improvement_moves': moves,
+                 'evaluations': self.evaluations,
+                 'improve_time_capped': self.time_capped}
         stats.update(terms)
         if started is not None:
             stats['elapsed_ms'] = round(

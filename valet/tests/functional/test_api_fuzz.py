@@ -7,6 +7,7 @@ table, no host's or pool's usage or generation changed.
 Bounded and deterministic: derandomized Hypothesis, no example database, a
 fixed number of examples per operation (about 30 s on two cores).
 """
+import json
 import os
 
 import hypothesis
@@ -124,3 +125,59 @@ def test_no_server_error_and_no_half_writes(aio, operation, mode):
                 % (case.as_curl_command(), status))
 
     run()
+
+
+def _nested(depth):
+    value = 'bottom'
+    for _ in range(depth):
+        value = {'x': [value]}
+    return value
+
+
+HOSTILE_BODIES = {
+    # Deeper than any JSON parser recursion: must be a 400, not a crash.
+    'deep arrays': b'[' * 200000 + b']' * 200000,
+    'deep objects': b'{"a":' * 100000 + b'1' + b'}' * 100000,
+    'unclosed deep': b'[' * 200000,
+    # Deep, but parseable: the schema and the engine see it.
+    'deep metadata': None,
+    # Larger than [api] max_request_body_size (1 MiB by default).
+    'huge body': b'{"plan_name": "' + b'x' * (3 * 2 ** 20) + b'"}',
+    'huge resources': None,
+    'not utf-8': b'{"plan_name": "\xff\xfe"}',
+    'nul bytes': b'{"plan_name": "a\x00b", "stack_id": "\x00",'
+                 b' "resources": {}}',
+}
+
+
+def _body(name):
+    if name == 'deep metadata':
+        return json.dumps({'plan_name': 'deep', 'stack_id': 'deep',
+                           'resources': {'a': {
+                               'type': 'OS::Nova::Server', 'properties': {
+                                   'flavor': 'm1.small',
+                                   'metadata': _nested(300)}}}}).encode()
+    if name == 'huge resources':
+        return json.dumps({'plan_name': 'many', 'stack_id': 'many',
+                           'resources': {'r%d' % i: {'type': 'OS::Heat::None'}
+                                         for i in range(5000)}}).encode()
+    return HOSTILE_BODIES[name]
+
+
+@pytest.mark.parametrize('method, path', [
+    ('POST', '/v1/plans'), ('PUT', '/v1/plans/fuzz-stack'),
+    ('POST', '/v1/groups')])
+@pytest.mark.parametrize('name', sorted(HOSTILE_BODIES))
+def test_hostile_bodies(aio, method, path, name):
+    """Huge bodies, deep nesting, bad encodings: a 4xx (413 for what is
+    over the size limit), never a 5xx, and nothing written when refused."""
+    client = fixtures.Client(aio.app)
+    before = snapshot(aio)
+    resp = client(method, path, raw=_body(name))
+    assert resp.status_int < 500, (name, resp.status_int, resp.text[:500])
+    if name == 'huge body':
+        assert resp.status_int == 413, resp.text[:500]
+    if resp.status_int >= 400:
+        assert resp.json['code'] == resp.status_int
+        assert snapshot(aio) == before
+    assert client('GET', '/v1/status').status_int == 200

@@ -109,7 +109,7 @@ def test_apply_consumption(db, ctx):
     generations = _apply(db, ctx, consumption)
     assert generations == {'hosts': {'r1h1': 1, 'r1h2': 1},
                            'pools': {'cinder@lvm#p1': 1},
-                           'racks': {'r1': 1}}
+                           'racks': {'r1': 1}, 'groups': {}}
     assert generations == consumption.next_generations()
     state = db_inventory.load_state(db, ctx)
     assert state['hosts']['r1h1']['nic_used_mbps'] == 100
@@ -139,7 +139,42 @@ def test_apply_consumption_stale_generation(db, ctx):
     assert raised.value.kwargs['hosts'] == ['ghost', 'r1h1']
     assert raised.value.kwargs['pools'] == ['cinder@lvm#p1']
     assert raised.value.kwargs['racks'] == []
+    assert raised.value.kwargs['groups'] == []
     assert 'r1h1' in str(raised.value)
+
+
+def _group_generation(db, ctx, name):
+    from valet.db import placements as db_placements
+    return db_placements.load_group_rules(db, ctx)[name]['generation']
+
+
+def test_apply_consumption_group_cas(db, ctx):
+    """Adding members to existing groups swaps their generations, after
+    the inventory rows; a stale or unknown group rolls everything back."""
+    from valet.db import groups as db_groups
+    db_inventory.save_inventory(db, ctx, helpers.inventory())
+    db_groups.create_group(db, ctx, 'web', 'diversity', 'rack')
+    db_groups.create_group(db, ctx, 'db', 'affinity', 'zone')
+    assert _group_generation(db, ctx, 'web') == 0
+    consumption = Consumption(hosts={'r1h1': HostDelta(0, vcpus=1)},
+                              groups={'web': 0, 'db': 0})
+    generations = _apply(db, ctx, consumption)
+    assert generations['groups'] == {'db': 1, 'web': 1}
+    assert generations == consumption.next_generations()
+    assert _group_generation(db, ctx, 'web') == 1
+    # The release swaps no group.
+    assert consumption.negated().groups == {}
+    assert Consumption.from_dict(consumption.to_dict()) == consumption
+    # A stale engine still at generation 0 of 'web' (its host is fresh).
+    stale = Consumption(hosts={'r2h1': HostDelta(0, vcpus=1)},
+                        groups={'web': 0, 'db': 1, 'ghost': None})
+    with helpers.no_change(db, models.Host, models.Group):
+        with pytest.raises(exception.GenerationConflict) as raised:
+            _apply(db, ctx, stale)
+    assert raised.value.kwargs['groups'] == ['ghost', 'web']
+    assert raised.value.kwargs['hosts'] == []
+    assert 'groups ghost, web' in str(raised.value)
+    assert _group_generation(db, ctx, 'db') == 1
 
 
 def test_load_state_filters(db, ctx):
@@ -182,5 +217,5 @@ def test_consumption_helpers():
     assert consumption.racks == {}
     assert consumption.negated().hosts['h'] == HostDelta(3, -2, -5)
     assert consumption.next_generations() == {
-        'hosts': {'h': 4}, 'pools': {'p': 2}, 'racks': {}}
+        'hosts': {'h': 4}, 'pools': {'p': 2}, 'racks': {}, 'groups': {}}
     assert Consumption.from_dict(consumption.to_dict()) == consumption

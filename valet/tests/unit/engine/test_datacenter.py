@@ -114,7 +114,13 @@ def test_apply_release_consumption_and_generations():
     assert consumption == {
         'hosts': {'rh01': {'generation': 3, 'vcpus': 3, 'memory_mb': 150,
                            'disk_gb': 15}},
-        'pools': {'p': {'generation': 9, 'size_gb': 30}}}
+        'pools': {'p': {'generation': 9, 'size_gb': 30}},
+        # Groups the model does not know yet: never given members.
+        'groups': {'g': 0, 'h': 0}}
+    dc.define_groups({'g': {'type': 'affinity', 'level': 'host',
+                            'generation': 5}})
+    assert dc.consumption_for(decision)['groups'] == {'g': 5, 'h': 0}
+    decision.new_groups = ['h']     # inserted by the decision's write at 0
     dc.apply(decision)
     host = dc.hosts['rh01']
     assert (host.vcpus_used, host.memory_mb_used, host.disk_gb_used) == (
@@ -122,7 +128,10 @@ def test_apply_release_consumption_and_generations():
     assert host.groups == {'g': 2, 'h': 1} and host.members == 2
     assert dc.pools['p'].used_gb == 30
     assert dc.groups['g'] == {'type': 'affinity', 'level': 'host'}
-    dc.set_generations({'hosts': {'rh01': 4}, 'pools': {'p': 10}})
+    assert dc.group_generations == {'g': 5, 'h': 0}
+    dc.set_generations({'hosts': {'rh01': 4}, 'pools': {'p': 10},
+                        'groups': {'g': 6}})
+    assert dc.group_generations == {'g': 6, 'h': 0}
     placements = decision.as_placements(stack_id='s1')
     assert placements[0]['stack_id'] == 's1'
     released = dc.release_consumption(placements)

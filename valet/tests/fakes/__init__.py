@@ -1,0 +1,1 @@
+"""Local stand-ins and real services for tests (see each module)."""
