@@ -5,7 +5,9 @@ configured at import time, so a test can open sqlite, MySQL and PostgreSQL
 side by side.  The resource modules (``groups.py``, ``plans.py``, ...) take
 a Database and a RequestContext and open their transactions through it.
 """
+import contextlib
 import functools
+import threading
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -41,24 +43,35 @@ def effective_url(connection):
     return url.render_as_string(hide_password=False)
 
 
-def _pool_sqlite_file(engine, pool_size, max_overflow):
-    """Pool the connections of a sqlite file, as for the other databases.
+# Set while a sqlite writer transaction begins (see _begin_immediately).
+_IMMEDIATE = threading.local()
 
-    oslo.db gives a sqlite file a NullPool: every transaction opened the
-    file, ran the PRAGMAs and closed it again (a third of a read API
-    request).  The QueuePool keeps the NullPool's event listeners (the
-    PRAGMAs on connect) and SQLAlchemy's own default for sqlite files;
-    connections are rolled back when returned, so they hold no lock.
+
+def _begin_immediately(engine):
+    """sqlite writers start with BEGIN IMMEDIATE.
+
+    oslo.db turns pysqlite's own BEGIN off and emits a deferred BEGIN from
+    a "begin" listener.  A deferred writer that reads first holds a SHARED
+    lock and, when it comes to write while another connection (in this
+    process or another one) holds the write lock, sqlite refuses at once
+    with "database is locked" instead of waiting (waiting could deadlock).
+    Taking the write lock first makes writers queue on the busy timeout.
+    This replaces oslo.db's listener with one that does the same, except
+    that a writer (``Database.writer``) begins immediately.
     """
-    if (engine.url.get_backend_name() == 'sqlite'
-            and isinstance(engine.pool, sa.pool.NullPool)):
-        old = engine.pool
-        engine.pool = sa.pool.QueuePool(
-            old._creator, pool_size=pool_size, max_overflow=max_overflow,
-            recycle=old._recycle, reset_on_return=old._reset_on_return,
-            pre_ping=old._pre_ping, _dispatch=old.dispatch,
-            dialect=old._dialect)
-        old.dispose()
+    if engine.url.get_backend_name() != 'sqlite':
+        return
+    for listener in list(engine.dispatch.begin):
+        if getattr(listener, '__name__', '') == '_sqlite_emit_begin':
+            sa.event.remove(engine, 'begin', listener)
+
+    def begin(conn):
+        if 'in_transaction' not in conn.info:
+            conn.exec_driver_sql('BEGIN IMMEDIATE'
+                                 if getattr(_IMMEDIATE, 'on', False)
+                                 else 'BEGIN')
+            conn.info['in_transaction'] = True
+    sa.event.listen(engine, 'begin', begin)
 
 
 class Database:
@@ -82,9 +95,7 @@ class Database:
         options.setdefault('thread_checkin', False)
         self._tcm = enginefacade.transaction_context()
         self._tcm.configure(**options)
-        self._tcm.append_on_engine_create(functools.partial(
-            _pool_sqlite_file, pool_size=options.get('max_pool_size') or 5,
-            max_overflow=options.get('max_overflow') or 10))
+        self._tcm.append_on_engine_create(_begin_immediately)
 
     @classmethod
     def from_conf(cls, conf):
@@ -99,8 +110,20 @@ class Database:
         """'sqlite', 'mysql' or 'postgresql'."""
         return self.url.get_backend_name()
 
+    @contextlib.contextmanager
     def writer(self, context):
-        return self._tcm.writer.using(context)
+        with contextlib.ExitStack() as stack:
+            # sqlite: the transaction begins with the write lock (a nested
+            # writer joins the open transaction: no new BEGIN).
+            _IMMEDIATE.on = self.backend == 'sqlite'
+            try:
+                session = stack.enter_context(
+                    self._tcm.writer.using(context))
+                if _IMMEDIATE.on:
+                    session.connection()
+            finally:
+                _IMMEDIATE.on = False
+            yield session
 
     def reader(self, context):
         return self._tcm.reader.using(context)
