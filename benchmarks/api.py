@@ -55,6 +55,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from benchmarks.decision import percentile
 from valet import cmd as _threading_backend  # noqa: F401 - before oslo
 from valet import conf as valet_conf
 from valet import context as valet_context
@@ -72,14 +73,6 @@ HEADERS = {'X-Project-Id': 'bench', 'X-Roles': 'member',
 TARGETS = {1: (5.0, 15.0), 8: (20.0, None)}   # clients -> (p50, p99) ms
 COLUMNS = ('workload', 'clients', 'n', 'HTTP p50', 'HTTP p99',
            'engine compute p50', 'API p50', 'API p99', 'target', 'ok')
-
-
-def percentile(samples, p):
-    ordered = sorted(samples)
-    if not ordered:
-        return float('nan')
-    return ordered[min(len(ordered) - 1,
-                       int(round(p / 100.0 * (len(ordered) - 1))))]
 
 
 def dry_run_body(stack_id):

@@ -40,7 +40,10 @@ def timed(fn, runs):
 
 
 def percentile(samples, p):
+    """The nearest-rank ``p``-th percentile; NaN for no samples."""
     ordered = sorted(samples)
+    if not ordered:
+        return float('nan')
     return ordered[min(len(ordered) - 1,
                        int(round(p / 100.0 * (len(ordered) - 1))))]
 

@@ -40,6 +40,7 @@ import time
 
 import yaml
 
+from benchmarks.decision import percentile
 from benchmarks import scenarios
 
 RACK_SIZE = 20
@@ -265,14 +266,6 @@ def warm_up(port, requests=8, deadline=120):
 
 
 # -- figures --------------------------------------------------------------------
-
-def percentile(samples, p):
-    ordered = sorted(samples)
-    if not ordered:
-        return float('nan')
-    return ordered[min(len(ordered) - 1,
-                       int(round(p / 100.0 * (len(ordered) - 1))))]
-
 
 def row(name, engines, clients, run, report, check_target=False):
     lat = run.latencies

@@ -286,14 +286,14 @@ def generation_totals(db, context):
     (enabled pools only: the model leaves the others out).  Generations
     only grow, so a total that moved means some row changed: one cheap
     read tells an engine whether others committed since."""
-    total = sa.func.coalesce(sa.func.sum(models.Host.generation), 0)
+    def total(model, *where):
+        return (sa.select(sa.func.coalesce(sa.func.sum(model.generation), 0))
+                .where(*where).scalar_subquery())
+    # One round trip on every decision: three scalar subqueries.
+    query = sa.select(total(models.Host), total(models.Rack),
+                      total(models.Pool, models.Pool.enabled))
     with db.reader(context) as session:
-        return tuple(int(session.execute(query).scalar()) for query in (
-            sa.select(total),
-            sa.select(sa.func.coalesce(sa.func.sum(models.Rack.generation),
-                                       0)),
-            sa.select(sa.func.coalesce(sa.func.sum(models.Pool.generation),
-                                       0)).where(models.Pool.enabled)))
+        return tuple(int(value) for value in session.execute(query).one())
 
 
 @api.reads
