@@ -4,13 +4,15 @@ beside the raw oslo.messaging call floor measured in the same run.
     python -m benchmarks.api [--requests 300] [--clients 1 8]
                              [--api-workers 2] [--databases sqlite mysql]
                              [--transport-url rabbit://guest:guest@127.0.0.1:5672/]
+                             [--new-connections]
 
 Set-up, as an operator runs it: ``valet-engine`` and ``valet-api`` (the
 built-in threaded server, ``[api] workers`` processes) as their own
 processes, RabbitMQ on 127.0.0.1 between them, ``auth_strategy = noauth``;
-this process is the HTTP client (one thread per client, a new connection
-per request as the HTTP/1.0 server wants) and also an RPC client of the
-same engine.  One table per database: a sqlite file (what the all-in-one
+this process is the HTTP client (one thread per client, each keeping its
+HTTP/1.1 connection alive as keystoneauth sessions and Valet's CLI do;
+``--new-connections`` connects for every request instead) and also an RPC
+client of the same engine.  One table per database: a sqlite file (what the all-in-one
 and a development valet-api use) and a throwaway MariaDB database on
 127.0.0.1 (what operators run; skipped when MariaDB is not there).
 
@@ -108,17 +110,28 @@ def write_config(path, db_url, port, topic, transport_url, workers=1):
             'datacenter_file = %s' % DATACENTER, '']))
 
 
-def request(port, method, path, body=None):
-    """(status, elapsed ms, decoded body) of one HTTP request."""
+def connect(port):
+    return http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+
+
+def request(port, method, path, body=None, conn=None):
+    """(status, elapsed ms, decoded body) of one HTTP request, on ``conn``
+    (kept open) or on a connection of its own."""
     data = json.dumps(body).encode() if body is not None else None
     start = time.perf_counter()
-    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
+    own = conn is None
+    if own:
+        conn = connect(port)
     try:
         conn.request(method, path, body=data, headers=HEADERS)
         resp = conn.getresponse()
         raw = resp.read()
-    finally:
+    except BaseException:
         conn.close()
+        raise
+    finally:
+        if own:
+            conn.close()
     elapsed = (time.perf_counter() - start) * 1000.0
     return resp.status, elapsed, (json.loads(raw) if raw else None)
 
@@ -223,19 +236,24 @@ WORKLOADS = ('GET /v1/status', 'GET /v1/plans/{id}',
              'POST /v1/plans (dry run)')
 
 
-def _http_client(port, stack_id, run, count, offset):
-    for i in range(count):
-        workload = WORKLOADS[(i + offset) % len(WORKLOADS)]
-        if workload == 'GET /v1/status':
-            status, ms, _ = request(port, 'GET', '/v1/status')
-        elif workload == 'GET /v1/plans/{id}':
-            status, ms, _ = request(port, 'GET', '/v1/plans/%s' % stack_id)
-        else:
-            status, ms, _ = request(port, 'POST', '/v1/plans',
-                                    dry_run_body('bench-dry'))
-        if status >= 400:
-            raise RuntimeError('%s answered %s' % (workload, status))
-        run.add(run.http, workload, ms)
+def _http_client(port, stack_id, run, count, keep_alive, offset):
+    conn = connect(port) if keep_alive else None
+    try:
+        for i in range(count):
+            workload = WORKLOADS[(i + offset) % len(WORKLOADS)]
+            if workload == 'GET /v1/status':
+                args = ('GET', '/v1/status')
+            elif workload == 'GET /v1/plans/{id}':
+                args = ('GET', '/v1/plans/%s' % stack_id)
+            else:
+                args = ('POST', '/v1/plans', dry_run_body('bench-dry'))
+            status, ms, _ = request(port, *args, conn=conn)
+            if status >= 400:
+                raise RuntimeError('%s answered %s' % (workload, status))
+            run.add(run.http, workload, ms)
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def _rpc_client(engine, run, count, offset):
@@ -265,13 +283,14 @@ def _threads(target, clients, args):
         t.join()
 
 
-def measure(port, engine, stack_id, clients, requests):
+def measure(port, engine, stack_id, clients, requests, keep_alive=True):
     """HTTP requests first, then the same number of direct RPC calls, each
     pass with ``clients`` concurrent threads (never both at once, so the
     engine is not loaded twice)."""
     run = Run()
     per_client = max(3, requests // clients)
-    _threads(_http_client, clients, (port, stack_id, run, per_client))
+    _threads(_http_client, clients,
+             (port, stack_id, run, per_client, keep_alive))
     _threads(_rpc_client, clients, (engine, run, max(2, per_client)))
     return run
 
@@ -335,7 +354,8 @@ def print_table(rows, out=None, title=None):
 
 
 def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,
-        database_url=None, workers=2, database_name='sqlite'):
+        database_url=None, workers=2, database_name='sqlite',
+        keep_alive=True):
     """Start the services, measure, print the table; returns its rows."""
     with services(transport_url, database_url, workers) as (port, conf):
         transport = rpc.get_transport(conf)
@@ -355,11 +375,13 @@ def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,
             rows = []
             for count in clients:
                 rows.extend(rows_of(measure(port, engine, stack_id, count,
-                                            requests), count))
+                                            requests, keep_alive), count))
         finally:
             transport.cleanup()
-    print_table(rows, title='valet-api on %s, %d worker process(es):'
-                % (database_name, workers))
+    print_table(rows, title='valet-api on %s, %d worker process(es), %s:'
+                % (database_name, workers,
+                   'kept-alive connections' if keep_alive
+                   else 'a new connection per request'))
     return rows
 
 
@@ -378,6 +400,9 @@ def main(argv=None):
                              "empty databases; one table each")
     parser.add_argument('--database-url',
                         help='An empty database (instead of --databases)')
+    parser.add_argument('--new-connections', action='store_true',
+                        help='Connect for every request instead of keeping '
+                             "each client's connection alive")
     args = parser.parse_args(argv)
     kinds = [args.database_url] if args.database_url else args.databases
     failed = []
@@ -389,7 +414,8 @@ def main(argv=None):
             rows = run(args.requests, tuple(args.clients), args.transport_url,
                        database_url=url, workers=args.api_workers,
                        database_name=kind if '://' not in kind
-                       else sa.engine.make_url(kind).get_backend_name())
+                       else sa.engine.make_url(kind).get_backend_name(),
+                       keep_alive=not args.new_connections)
         failed += [r for r in rows if r[-1] == 'NO']
         print()
     return 1 if failed else 0

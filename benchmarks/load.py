@@ -33,6 +33,7 @@ import http.client
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -50,7 +51,11 @@ HEADERS = {'Content-Type': 'application/json', 'X-Project-Id': 'load',
            'X-Roles': 'member'}
 COLUMNS = ('run', 'engines', 'clients', 'stacks', 'accepted', 'refused',
            'errors', 'seconds', 'stacks/s', 'servers/s', 'p50 ms', 'p90 ms',
-           'p99 ms', 'max ms', 'violations', 'target', 'ok')
+           'p99 ms', 'max ms', 'conflicts', 'violations', 'target', 'ok')
+
+
+# More ``{(group, name): value}`` options for every engine (experiments).
+ENGINE_OPTIONS = {}
 
 
 # -- the datacenter and the stacks ------------------------------------------
@@ -144,14 +149,18 @@ def cluster(workdir, hosts, engines=2, api_workers=2, backend='mysql',
                                   hosts, fill)
     options = {('DEFAULT', 'default_log_levels'):
                'valet=WARNING,oslo_messaging=WARNING,kombu=WARNING,'
-               'amqp=WARNING,oslo_policy=WARNING,oslo_db=WARNING',
+               'amqp=WARNING,oslo_policy=WARNING,oslo_db=WARNING,'
+               # One line per decision: attempts, conflicts, phase timings.
+               'valet.engine.telemetry=INFO',
                ('api', 'engine_timeout'): 60}
     with cluster_mod.Cluster(workdir, backend=backend, datacenter=datacenter,
                              db_url=db_url, options=options) as c:
         # Each engine its own tie-breaking seed (docs: scale-out), so that
         # engines do not all pick the same hosts among equals.
         for n in range(engines):
-            c.start_engine_with({('optimizer', 'seed'): n + 1}, wait=False)
+            options = dict(ENGINE_OPTIONS)
+            options['optimizer', 'seed'] = n + 1
+            c.start_engine_with(options, wait=False)
         for proc in c.engines:
             c.wait_engine(proc, timeout=180)
         c.start_uwsgi_api(processes=api_workers, timeout=120)
@@ -172,6 +181,7 @@ class Run:
         self.refused = {}         # stack_id -> error body (409 + reason)
         self.errors = []          # (stack_id, status, body): anything else
         self.seconds = 0.0
+        self.decisions = None     # DecisionLog of the engines, if read
 
     def take(self):
         with self.lock:
@@ -265,6 +275,43 @@ def warm_up(port, requests=8, deadline=120):
             conn.close()
 
 
+# -- what the engines logged ---------------------------------------------------
+
+_FIELD = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
+PHASES = ('wait_ms', 'decide_ms', 'search_ms', 'commit_ms', 'total_ms')
+
+
+class DecisionLog:
+    """The engines' telemetry lines (valet.engine.telemetry) of one run:
+    how many decisions lost a compare-and-swap, and where their time
+    went."""
+
+    def __init__(self, texts, action='create_plan'):
+        self.lines = []
+        for text in texts:
+            for line in text.splitlines():
+                if 'decision=%s ' % action not in line:
+                    continue
+                self.lines.append({k: v.strip('"') for k, v in
+                                   _FIELD.findall(line)})
+        self.conflicts = sum(int(f.get('conflicts', 0)) for f in self.lines)
+        self.retried = sum(1 for f in self.lines
+                           if int(f.get('attempts', 1)) > 1)
+
+    def phase_summary(self):
+        """'phase p50/p99 ms' for each phase, one line."""
+        parts = []
+        for phase in PHASES:
+            values = [float(f[phase]) for f in self.lines if phase in f]
+            if values:
+                parts.append('%s %.0f/%.0f' % (
+                    phase[:-3], percentile(values, 50),
+                    percentile(values, 99)))
+        return ('%d decisions, %d CAS conflicts in %d of them; engine ms '
+                'p50/p99: %s' % (len(self.lines), self.conflicts,
+                                 self.retried, ', '.join(parts)))
+
+
 # -- figures --------------------------------------------------------------------
 
 def row(name, engines, clients, run, report, check_target=False):
@@ -283,6 +330,7 @@ def row(name, engines, clients, run, report, check_target=False):
             len(run.refused), len(run.errors), seconds,
             len(run.accepted) / seconds, servers_s, percentile(lat, 50),
             percentile(lat, 90), p99, max(lat) if lat else float('nan'),
+            run.decisions.conflicts if run.decisions is not None else '',
             report.count() if report is not None else '', target, ok)
 
 
@@ -331,6 +379,8 @@ def run_one(workdir, name, stacks, clients, hosts, engines, servers,
                   % (name, engines, api_workers, hosts, machine_load()))
         run = drive(port, stacks, clients, servers, prefix=name,
                     max_seconds=max_seconds)
+        run.decisions = DecisionLog(proc.log() for proc in c.engines)
+        out.write('%s: %s\n' % (name, run.decisions.phase_summary()))
         report = invariants.check(c.db_url, run.accepted, run.refused)
         out.write('%s: %s\n' % (name, report.summary()))
         for stack_id, status, body in run.errors[:5]:
@@ -394,6 +444,8 @@ def main(argv=None):
     parser.add_argument('--engines', type=int, default=2)
     parser.add_argument('--servers', type=int,
                         help='servers per stack (load 5, throughput 10)')
+    parser.add_argument('--engine-counts', default='1,2',
+                        help='throughput: the engine counts to run, in order')
     parser.add_argument('--api-workers', type=int, default=2)
     parser.add_argument('--backend', default='mysql',
                         choices=('mysql', 'postgresql'))
@@ -404,7 +456,10 @@ def main(argv=None):
     if args.throughput:
         _, failed = run_throughput(
             args.stacks or 200, args.clients or 8, args.hosts,
-            args.servers or 10, api_workers=args.api_workers,
+            args.servers or 10,
+            engine_counts=tuple(int(n) for n in
+                                args.engine_counts.split(',')),
+            api_workers=args.api_workers,
             backend=args.backend, max_seconds=args.max_seconds)
         return 1 if failed else 0
     _, run, report = run_load(

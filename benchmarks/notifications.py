@@ -2,15 +2,16 @@
 
     python -m benchmarks.notifications [--racks 10] [--hosts-per-rack 20]
         [--fill 0.7] [--servers 20] [--decisions 30] [--rate 2000]
-        [--batch-size N]
+        [--batch-size N] [--databases sqlite mysql]
 
-A real engine (EngineManager on sqlite, the 200-host scenario of the
-decision benchmark) decides 20-server stacks back to back, first alone,
-then while a producer thread offers Nova notifications at ``--rate`` per
-second to the listener's endpoints (create.end of servers Valet never
-planned, their delete.end, redelivered create.end and service.update,
-built from the canonical Nova samples).  The applier batches them into
-DB transactions under the decision lock, as in valet-engine.
+A real engine (EngineManager on sqlite or MariaDB, the 200-host scenario
+of the decision benchmark) decides 20-server stacks back to back, first
+alone, then while a producer thread offers Nova notifications at
+``--rate`` per second to the listener's endpoints (create.end of servers
+Valet never planned, their delete.end, redelivered create.end and
+service.update, built from the canonical Nova samples before the clock
+starts).  The applier batches them into DB transactions under the
+decision lock, as in valet-engine.
 
 Columns: the optimizer's decision under the engine lock (what
 notifications compete with) and the whole create_plan (decision + DB
@@ -19,7 +20,8 @@ commit), p50/p99 in ms; notifications offered and absorbed per second
 not in the loop: the services test covers RabbitMQ.
 """
 import argparse
-import copy
+import collections
+import functools
 import random
 import statistics
 import tempfile
@@ -62,9 +64,19 @@ def datacenter_file(inventory, path):
 
 
 class Producer(threading.Thread):
-    """Offers notifications at ``rate``/s to the endpoints until stopped."""
+    """Offers notifications at ``rate``/s to the endpoints until stopped.
 
-    def __init__(self, sink, hosts, rate, seed=7):
+    The messages are built before the clock starts (in production they
+    arrive from RabbitMQ already decoded), so what is timed is the
+    engine's share: the endpoints' filter and parse, the queue, the
+    applier.  Per 10 messages: 4 create.end of servers Valet never
+    planned, 4 delete.end of the oldest live ones (servers live for
+    ``lifetime`` messages, longer than a batch, so deletes are real
+    work), 1 redelivered create.end (changes nothing) and 1
+    service.update (changes nothing).
+    """
+
+    def __init__(self, sink, hosts, rate, seed=7, seconds=3, lifetime=1000):
         from valet.engine.notifications import endpoints
         from valet.tests.unit.engine.notifications import helpers as samples
         super().__init__(daemon=True)
@@ -72,62 +84,86 @@ class Producer(threading.Thread):
         self.hosts = sorted(hosts)
         self.rate = rate
         self.rng = random.Random(seed)
+        self.lifetime = lifetime
         self.sent = 0
+        self.cpu_seconds = 0.0
         self.stopped = threading.Event()
-        self.live = []           # servers created and not yet deleted
+        self.live = collections.deque()   # (uuid, host) created, not deleted
         self.templates = {
             name: samples.sample(name) for name in (
                 'instance-create-end', 'instance-delete-end',
                 'service-update')}
+        # ``seconds`` worth at ``rate``, cycled: the same creates and
+        # deletes again, in order.  Not more: hundreds of thousands of
+        # extra objects would slow Python's full GC collections, which
+        # stop the engine's threads too.
+        self.messages = [self._message(i)
+                         for i in range(max(100, int(seconds * rate)))]
 
-    def _message(self):
-        kind = self.sent % 10
-        if kind < 4 or not self.live:
+    def _message(self, index):
+        kind = index % 10
+        if kind < 4 or (kind < 8 and len(self.live) < self.lifetime // 2):
             vm, host = str(uuid.uuid4()), self.rng.choice(self.hosts)
             self.live.append((vm, host))
             return self._instance('instance-create-end', vm, host)
         if kind < 8:
-            vm, host = self.live.pop(self.rng.randrange(len(self.live)))
-            return self._instance('instance-delete-end', vm, host)
+            return self._instance('instance-delete-end',
+                                  *self.live.popleft())
         if kind == 8:           # redelivered: changes nothing
             return self._instance('instance-create-end', *self.live[-1])
-        message = copy.deepcopy(self.templates['service-update'])
-        message['payload'][DATA].update(
-            host=self.rng.choice(self.hosts), disabled=False)
-        return message
+        return self._copy('service-update', host=self.rng.choice(self.hosts),
+                          disabled=False)
+
+    def _copy(self, name, **data):
+        """The template with other payload data: the data dicts are new,
+        the rest is shared (the endpoints only read)."""
+        template = self.templates[name]
+        payload = dict(template['payload'])
+        payload[DATA] = dict(payload[DATA], **data)
+        return dict(template, payload=payload)
 
     def _instance(self, name, vm, host):
-        message = copy.deepcopy(self.templates[name])
+        message = self._copy(name, uuid=vm, host=host, node=host)
         data = message['payload'][DATA]
-        data.update(uuid=vm, host=host, node=host)
         if 'flavor' in data:
-            data['flavor'][DATA].update(
-                name='m1.tiny', vcpus=1, memory_mb=512, root_gb=1)
+            flavor = dict(data['flavor'])
+            flavor[DATA] = dict(flavor[DATA], name='m1.tiny', vcpus=1,
+                                memory_mb=512, root_gb=1)
+            data['flavor'] = flavor
         return message
 
+    def deliver(self, message):
+        """What the listener does with one message off the bus."""
+        for endpoint in self.endpoints:
+            if endpoint.filter_rule.match(
+                    None, message['publisher_id'], message['event_type'],
+                    None, message['payload']):
+                endpoint.info({}, message['publisher_id'],
+                              message['event_type'], message['payload'], {})
+
     def run(self):
-        # Built ahead (copying a payload costs more than delivering it);
-        # cycling re-creates deleted servers and re-deletes gone ones.
-        messages = [self._message() for _ in range(max(100, 2 * self.rate))]
+        messages = self.messages
         start = time.perf_counter()
+        cpu = time.thread_time()
         while not self.stopped.is_set():
             due = int((time.perf_counter() - start) * self.rate)
             while self.sent < due:
-                message = messages[self.sent % len(messages)]
-                for endpoint in self.endpoints:
-                    if endpoint.filter_rule.match(
-                            None, message['publisher_id'],
-                            message['event_type'], None, message['payload']):
-                        endpoint.info({}, message['publisher_id'],
-                                      message['event_type'],
-                                      message['payload'], {})
+                self.deliver(messages[self.sent % len(messages)])
                 self.sent += 1
             time.sleep(0.002)
+        # Includes waits on a full queue (no CPU) and the pacing loop.
+        self.cpu_seconds = time.thread_time() - cpu
 
 
-def _decisions(manager, servers, runs, tag):
-    """(optimizer ms under the lock, create_plan ms) samples."""
+def _decisions(manager, servers, runs, tag, waits=None):
+    """(optimizer ms under the lock, create_plan ms) samples; the ms each
+    decision waited for the lock go to ``waits``."""
     decide_ms, plan_ms = [], []
+    waits = [] if waits is None else waits
+
+    def place(ctx, datacenter, request, start):
+        waits.append((time.perf_counter() - start) * 1000.0)
+        return search.place(datacenter, request)
     for i in range(runs):
         resources = scenarios.stack(servers, '%s%d' % (tag, i))
         request = plan_request.parse_plan(
@@ -135,8 +171,8 @@ def _decisions(manager, servers, runs, tag):
             project_id='bench')
         start = time.perf_counter()
         manager.reconcile(valet_context.get_admin_context(),
-                          lambda ctx, dc, request=request: search.place(
-                              dc, request))
+                          functools.partial(place, request=request,
+                                            start=start))
         decide_ms.append((time.perf_counter() - start) * 1000.0)
         ctx = valet_context.RequestContext(
             project_id='bench', roles=['admin'],
@@ -149,12 +185,14 @@ def _decisions(manager, servers, runs, tag):
 
 
 def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, decisions=30,
-        rate=2000, batch_size=None, out=print):
+        rate=2000, batch_size=None, database='sqlite', out=print):
     """Print the table; returns rows ``(name, offered/s, absorbed/s,
     decide ms samples, create_plan ms samples)`` and the notification
-    counts ``{sent, applied, batches, failed}``."""
+    counts ``{sent, applied, batches, failed, ...}``.  ``database``:
+    'sqlite' (a file), 'mysql' (a throwaway MariaDB database) or a URL."""
     # Imported here: they pick oslo.service's backend, which the caller
     # (python -m benchmarks) selects first.
+    from benchmarks import api as api_bench
     from valet.db import api as db_api
     from valet.db import migration
     from valet.engine import manager as engine_manager
@@ -163,8 +201,10 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, decisions=30,
     from valet.tests.functional import fixtures
     inventory = scenarios.make_inventory(racks, hosts_per_rack, fill)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        url = 'sqlite:///%s/bench.sqlite' % tmp
+    with tempfile.TemporaryDirectory() as tmp, \
+            api_bench.database(database) as url:
+        url = url or 'sqlite:///%s/bench.sqlite' % tmp
+        backend = url.split(':', 1)[0].split('+', 1)[0]
         conf = fixtures.make_conf(url, datacenter=datacenter_file(
             inventory, '%s/dc.yaml' % tmp))
         if batch_size:
@@ -182,13 +222,16 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, decisions=30,
                 batch_interval=conf.notifications.batch_interval)
             applier.start()
             # Nova's own servers land on hosts already busy: the empty ones
-            # stay free for the stack's exclusivity group.
+            # stay free for the stack's exclusivity group.  The messages
+            # are built here, before the clock starts.
             producer = Producer(applier.put, [
                 h.name for h in manager.datacenter.hosts.values()
                 if h.external], rate)
             start = time.perf_counter()
             producer.start()
-            decide, plan = _decisions(manager, servers, decisions, 'busy')
+            waits = []
+            decide, plan = _decisions(manager, servers, decisions, 'busy',
+                                      waits)
             producer.stopped.set()
             producer.join()
             offered = producer.sent / (time.perf_counter() - start)
@@ -197,16 +240,28 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, decisions=30,
             applier.stop()
             rows.append(('decisions + %d notifications/s' % rate, offered,
                          absorbed, decide, plan))
+            held = [s * 1000.0 for s in reconciler.lock_held]
             counts = {'sent': producer.sent, 'applied': applier.processed,
                       'batches': applier.batches,
                       'failed': applier.failures,
-                      'batch_size': applier.batch_size}
+                      'batch_size': applier.batch_size,
+                      'changes': reconciler.applied,
+                      'listener_us': producer.cpu_seconds * 1e6
+                      / max(1, producer.sent),
+                      'applier_us': applier.cpu_seconds * 1e6
+                      / max(1, applier.processed),
+                      'held_p50': statistics.median(held) if held else 0.0,
+                      'held_p99': decision_bench.percentile(held, 99)
+                      if held else 0.0,
+                      'wait_p50': statistics.median(waits),
+                      'wait_p99': decision_bench.percentile(waits, 99),
+                      'backend': backend}
         finally:
             db.dispose()
     out('Decisions of a %d-server stack on %d hosts (%d%% full) while Nova '
-        'notifications arrive (%d decisions each; sqlite; batches of %d)'
+        'notifications arrive (%d decisions each; %s; batches of %d)'
         % (servers, racks * hosts_per_rack, fill * 100, decisions,
-           counts['batch_size']))
+           counts['backend'], counts['batch_size']))
     out('%-34s %9s %9s %9s %9s %9s %9s' % (
         'load', 'offered/s', 'absorbed/s', 'dec p50', 'dec p99',
         'plan p50', 'plan p99'))
@@ -218,8 +273,20 @@ def run(racks=10, hosts_per_rack=20, fill=0.7, servers=20, decisions=30,
             decision_bench.percentile(decide, 99), statistics.median(plan),
             decision_bench.percentile(plan, 99)))
     out('(%(applied)d of %(sent)d notifications applied in %(batches)d '
-        'batches, %(failed)d failed batches; dec = optimizer under the engine '
-        'lock, plan = create_plan with its DB commit)' % counts)
+        'batches, %(changes)d of them changes, %(failed)d failed batches)'
+        % counts)
+    out('Engine CPU per notification: listener (filter, parse, queue) '
+        '%(listener_us).0f us, applier (DB transaction and model under the '
+        'lock) %(applier_us).0f us; decision lock held per batch p50 '
+        '%(held_p50).1f ms, p99 %(held_p99).1f ms; decisions waited for it '
+        'p50 %(wait_p50).1f ms, p99 %(wait_p99).1f ms.' % counts)
+    out('Measured: dec = optimizer under the engine lock, waiting for it '
+        'included; plan = create_plan with its DB commit; offered = '
+        'notifications handed to the endpoints per second (payloads built '
+        'before the clock starts; the listener\'s bounded queue pushes '
+        'back when the applier falls behind, as RabbitMQ would); absorbed '
+        '= applied / time until the queue drained.  The bus is not in the '
+        'loop.')
     return rows, counts
 
 
@@ -234,9 +301,13 @@ def main(argv=None):
     parser.add_argument('--batch-size', type=int,
                         help='[notifications] batch_size (default: its '
                              'default)')
+    parser.add_argument('--databases', nargs='+', default=['sqlite'],
+                        help="'sqlite' (a file), 'mysql' (a throwaway "
+                             "MariaDB database on 127.0.0.1) or URLs")
     args = parser.parse_args(argv)
-    run(args.racks, args.hosts_per_rack, args.fill, args.servers,
-        args.decisions, args.rate, args.batch_size)
+    for database in args.databases:
+        run(args.racks, args.hosts_per_rack, args.fill, args.servers,
+            args.decisions, args.rate, args.batch_size, database)
 
 
 if __name__ == '__main__':

@@ -21,6 +21,7 @@ from oslo_middleware import healthcheck
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 from oslo_middleware import sizelimit
+import webob
 import webob.exc
 
 from valet.api import auth
@@ -51,15 +52,22 @@ class PathDispatch:
 
 class ContentLengthLimit:
     """413 for a declared Content-Length above the limit, with a message
-    that says both sizes (oslo.middleware's leaves a bare '%s')."""
+    that says both sizes (oslo.middleware's leaves a bare '%s').
 
-    def __init__(self, application, max_size):
+    A body without Content-Length goes through ``counting`` (which counts
+    its bytes as they are read); one with it, checked here, goes straight
+    to ``application``.
+    """
+
+    def __init__(self, application, max_size, counting=None):
         self.application = application
         self.max_size = max_size
+        self.counting = counting or application
 
     def __call__(self, environ, start_response):
+        declared = environ.get('CONTENT_LENGTH')
         try:
-            length = int(environ.get('CONTENT_LENGTH') or 0)
+            length = int(declared or 0)
         except ValueError:
             raise webob.exc.HTTPBadRequest(
                 'The Content-Length header must be an integer.') from None
@@ -68,6 +76,21 @@ class ContentLengthLimit:
                 'The request body (%d bytes) is larger than the limit of %d '
                 'bytes ([api] max_request_body_size).'
                 % (length, self.max_size))
+        if declared:
+            return self.application(environ, start_response)
+        return self.counting(environ, start_response)
+
+
+class HTTPProxyToWSGI(http_proxy_to_wsgi.HTTPProxyToWSGI):
+    """oslo.middleware's, called as plain WSGI.
+
+    It only rewrites the environ (it has no process_response); its base
+    class's __call__ would also wrap the response in webob objects and
+    inspect the signature of process_response on every request.
+    """
+
+    def __call__(self, environ, start_response):
+        self.process_request(webob.Request(environ))
         return self.application(environ, start_response)
 
 
@@ -84,7 +107,7 @@ def _body_size_limiter(application, max_size):
     limiter = sizelimit.RequestBodySizeLimiter(application, limiter_conf)
     limiter_conf.set_override('max_request_body_size', max_size,
                               group='oslo_middleware')
-    return ContentLengthLimit(limiter, max_size)
+    return ContentLengthLimit(application, max_size, counting=limiter)
 
 
 def _auth(application, conf):
@@ -131,6 +154,6 @@ def make_app(conf, engine_api, db, policy_enforcer=None):
                        healthcheck.Healthcheck(app, conf), app)
     app = request_metrics.RequestMetrics(app)
     app = _cors(app, conf)
-    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    app = HTTPProxyToWSGI(app, conf)
     app = request_id.RequestId(app, conf)
     return app

@@ -18,8 +18,6 @@ Version history:
 """
 import re
 
-import webob
-
 from valet.api import fault
 
 SERVICE_TYPE = 'placement-optimizer'
@@ -127,7 +125,12 @@ class MicroversionMiddleware:
             resp = fault.json_response(exc.code, body, _headers(MIN_VERSION))
             return resp(environ, start_response)
         environ[ENV_KEY] = version
-        resp = webob.Request(environ).get_response(self.application)
-        for name, value in _headers(version):
-            resp.headers[name] = value
-        return resp(environ, start_response)
+        stamp = _headers(version)
+        names = {name.lower() for name, _ in stamp}
+
+        def stamping_start_response(status, headers, exc_info=None):
+            # Replaces any value the application set for these headers.
+            headers = [(name, value) for name, value in headers
+                       if name.lower() not in names] + stamp
+            return start_response(status, headers, exc_info)
+        return self.application(environ, stamping_start_response)

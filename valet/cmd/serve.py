@@ -1,5 +1,9 @@
 """A small threaded WSGI server for development and the all-in-one mode.
 
+wsgiref's server, one thread per connection, speaking HTTP/1.1: a client
+that keeps its connection alive sends its next request on it instead of
+connecting again.
+
 ``serve_workers`` forks ``[api] workers`` processes that share one
 listening socket, each a threaded server with its own application (so its
 own RabbitMQ and database connections, opened after the fork).  Production
@@ -19,6 +23,12 @@ LOG = logging.getLogger(__name__)
 # failing at start does not make the parent spin.
 RESTART_DELAY = 1.0
 
+# Seconds a kept-alive connection may stay idle before the server closes it.
+KEEPALIVE_TIMEOUT = 30
+# Bytes of request body an application left unread that the server reads
+# and drops to keep the connection; a longer rest closes it instead.
+MAX_DRAINED_BODY = 65536
+
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn,
                            simple_server.WSGIServer):
@@ -29,12 +39,148 @@ class _ThreadingWSGIServer(socketserver.ThreadingMixIn,
     request_queue_size = 128
 
 
+class _RequestBody:
+    """``wsgi.input`` of a request with a Content-Length: at most that many
+    bytes of the connection, counted, so that the next request on a
+    kept-alive connection is read from where this body ends."""
+
+    def __init__(self, stream, length):
+        self._stream = stream
+        self.remaining = length
+
+    def _size(self, size):
+        if size is None or size < 0 or size > self.remaining:
+            return self.remaining
+        return size
+
+    def _took(self, data):
+        # A client that closes early ends the body (and the connection).
+        self.remaining = self.remaining - len(data) if data else 0
+        return data
+
+    def read(self, size=-1):
+        size = self._size(size)
+        return self._took(self._stream.read(size)) if size else b''
+
+    def readline(self, size=-1):
+        size = self._size(size)
+        return self._took(self._stream.readline(size)) if size else b''
+
+    def readlines(self, hint=-1):
+        lines, total = [], 0
+        for line in self:
+            lines.append(line)
+            total += len(line)
+            if 0 < hint <= total:
+                break
+        return lines
+
+    def __iter__(self):
+        return iter(self.readline, b'')
+
+    def drain(self, limit):
+        """Read and drop what the application left of the body; False if
+        that is more than ``limit`` bytes (the connection must close)."""
+        if self.remaining > limit:
+            return False
+        while self.remaining:
+            if not self.read(min(self.remaining, 65536)):
+                return False
+        return True
+
+
+class _ServerHandler(simple_server.ServerHandler):
+    """wsgiref's handler, answering HTTP/1.1 and saying whether the
+    connection may serve another request."""
+
+    http_version = '1.1'
+    # Set by the request handler: the request allows keeping the connection.
+    keep_alive = False
+
+    def cleanup_headers(self):
+        super().cleanup_headers()
+        # The client must know where the response ends, and the next
+        # request must start where this one's body ends.
+        framed = ('Content-Length' in self.headers
+                  or self.status[:3] in ('204', '304'))
+        self.keep_alive = (self.keep_alive and framed
+                           and self.stdin.drain(MAX_DRAINED_BODY))
+        if not self.keep_alive:
+            self.headers['Connection'] = 'close'
+
+    def handle_error(self):
+        self.keep_alive = False
+        super().handle_error()
+
+    def close(self):
+        # Only reached once the whole response was written.
+        self.request_handler.close_connection = not self.keep_alive
+        super().close()
+
+
 class _QuietHandler(simple_server.WSGIRequestHandler):
+    """One connection: HTTP/1.1 requests one after the other while the
+    client keeps it alive (Valet's CLI, keystoneauth sessions); HTTP/1.0 and
+    requests whose end cannot be told are answered, then closed."""
+
+    protocol_version = 'HTTP/1.1'
+    # Seconds an idle kept-alive connection (or a stalled client) holds its
+    # thread before the server closes it.
+    timeout = KEEPALIVE_TIMEOUT
     # wsgiref writes the status line, each header line and the body with
     # separate send calls; a buffered writer sends the response in one go
     # (flushed by wsgiref after the body and by finish()).
     wbufsize = 65536
     disable_nagle_algorithm = True
+
+    def handle(self):
+        self.close_connection = True
+        self._handle_one()
+        while not self.close_connection:
+            self._handle_one()
+
+    def _handle_one(self):
+        self.close_connection = True
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline:
+                return              # the client closed the connection
+            if len(self.raw_requestline) > 65536:
+                self.requestline = ''
+                self.request_version = ''
+                self.command = ''
+                self.send_error(414)
+                return
+            if not self.parse_request():
+                return              # parse_request sent the error
+        except TimeoutError:
+            return                  # idle too long: close
+        body, framed = self._body()
+        handler = _ServerHandler(body, self.wfile, self.get_stderr(),
+                                 self.get_environ(), multithread=True)
+        handler.request_handler = self
+        handler.keep_alive = (framed and not self.close_connection
+                              and self.request_version == 'HTTP/1.1')
+        self.close_connection = True
+        handler.run(self.server.get_app())
+
+    def handle_expect_100(self):
+        # "100 Continue" must leave now, not with the buffered response.
+        answered = super().handle_expect_100()
+        self.wfile.flush()
+        return answered
+
+    def _body(self):
+        """(wsgi.input, whether the body's end is known)."""
+        if self.headers.get('Transfer-Encoding'):
+            return self.rfile, False
+        try:
+            length = int(self.headers.get('Content-Length') or 0)
+        except ValueError:
+            return self.rfile, False
+        if length < 0:
+            return self.rfile, False
+        return _RequestBody(self.rfile, length), True
 
     def log_message(self, fmt, *args):
         LOG.info('%s %s', self.address_string(), fmt % args)

@@ -128,6 +128,11 @@ class Database:
     def reader(self, context):
         return self._tcm.reader.using(context)
 
+    def reader_connection(self, context):
+        """A reader transaction on a Core Connection (no ORM Session): for
+        the hot reads of plain rows."""
+        return self._tcm.reader.connection.using(context)
+
     def get_engine(self):
         return self._tcm.writer.get_engine()
 

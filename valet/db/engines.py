@@ -70,3 +70,29 @@ def purge_engines(db, context, before):
         return session.execute(
             sa.delete(models.Engine)
             .where(models.Engine.heartbeat_at < before)).rowcount
+
+
+def _status_query():
+    """Every engine row (by engine_id) with the number of plans stored
+    beside it; one row of NULL engine columns when there is no engine."""
+    engines = models.Engine.__table__
+    plans = (sa.select(sa.func.count()).select_from(models.Plan.__table__)
+             .scalar_subquery().label('plans_stored'))
+    one = sa.select(sa.literal(1).label('one')).subquery()
+    return (sa.select(plans, *[engines.c[name] for name in FIELDS])
+            .select_from(one.outerjoin(engines, sa.true()))
+            .order_by(engines.c.engine_id))
+
+
+_STATUS_QUERY = _status_query()
+
+
+@api.reads
+def read_status(db, context):
+    """``(list_engines(), count_plans())`` in one statement: what
+    ``GET /v1/status`` shows, and its check that the database answers."""
+    with db.reader_connection(context) as connection:
+        rows = connection.execute(_STATUS_QUERY).all()
+    engines = [{name: getattr(row, name) for name in FIELDS}
+               for row in rows if row.engine_id is not None]
+    return engines, rows[0].plans_stored

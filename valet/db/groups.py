@@ -206,11 +206,16 @@ def ensure_groups(session, groups):
 
     An existing group of the same name must have the same type and level.
     """
-    ids = {}
+    for spec in groups:
+        _validate(*(spec.get(k) for k in ('name', 'type', 'level')))
+    found = _existing(session, [spec['name'] for spec in groups])
+    ids = _insert_new(session, [spec for spec in groups
+                                if spec['name'] not in found])
     for spec in groups:
         name, type, level = (spec.get(k) for k in ('name', 'type', 'level'))
-        _validate(name, type, level)
-        existing = session.execute(
+        if name in ids:
+            continue
+        existing = found.get(name) or session.execute(
             sa.select(models.Group.id, models.Group.type, models.Group.level)
             .where(models.Group.name == name)).first()
         if existing is None:
@@ -238,3 +243,37 @@ def ensure_groups(session, groups):
                     name, existing.type, existing.level, type, level))
         ids[name] = existing.id
     return ids
+
+
+def _existing(session, names):
+    """name -> (id, type, level) row of the groups that exist: one read."""
+    if not names:
+        return {}
+    G = models.Group
+    return {row.name: row for row in session.execute(
+        sa.select(G.name, G.id, G.type, G.level).where(G.name.in_(names)))}
+
+
+def _insert_new(session, specs):
+    """Insert the groups of ``specs`` (none exists yet) in one statement;
+    name -> id, or {} if a concurrent creator won one of them (the caller
+    then takes them one by one)."""
+    if not specs:
+        return {}
+    rows = [{'id': str(uuid.uuid4()), 'name': spec['name'],
+             'type': spec['type'], 'level': spec['level'],
+             'description': spec.get('description'),
+             'project_id': spec.get('project_id')} for spec in specs]
+    members = [{'group_id': row['id'], 'project_id': project}
+               for row, spec in zip(rows, specs)
+               for project in sorted(set(spec.get('members') or ()))]
+    try:
+        # A savepoint, so that losing a race to a concurrent creator does
+        # not abort the caller's transaction.
+        with session.begin_nested():
+            session.execute(sa.insert(models.Group), rows)
+            if members:
+                session.execute(sa.insert(models.GroupMember), members)
+    except db_exc.DBDuplicateEntry:
+        return {}
+    return {row['name']: row['id'] for row in rows}

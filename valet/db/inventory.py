@@ -121,6 +121,44 @@ def _cas(session, model, name, generation, increments):
     return result.rowcount == 1
 
 
+def _cas_rows(session, model, rows):
+    """Compare-and-swap ``rows`` (``[(name, generation, increments)]`` by
+    name) of ``model``; returns the stale names.  Several rows take two
+    statements, not one each (a 10-server plan swaps 5 to 10 hosts): a
+    locking read of their generations, which sees the latest committed
+    ones and locks the rows in name order like the UPDATEs would, then one
+    UPDATE for all of them -- only if none is stale (the caller rolls
+    back then)."""
+    if len(rows) == 1:
+        name, generation, increments = rows[0]
+        return [] if _cas(session, model, name, generation,
+                          increments) else [name]
+    names = [name for name, _, _ in rows]
+    current = dict(session.execute(
+        sa.select(model.name, model.generation)
+        .where(model.name.in_(names)).order_by(model.name)
+        .with_for_update()).all())
+    # A row that does not exist is stale.
+    stale = [name for name, generation, _ in rows
+             if name not in current or current[name] != generation]
+    if stale:
+        return stale
+    values = {column: getattr(model, column) + sa.case(
+        {name: increments.get(column, 0) for name, _, increments in rows},
+        value=model.name, else_=0)
+        for column in sorted({c for _, _, inc in rows for c in inc})}
+    values['generation'] = model.generation + 1
+    result = session.execute(
+        sa.update(model)
+        .where(model.name.in_(names), model.generation == sa.case(
+            {name: generation for name, generation, _ in rows},
+            value=model.name))
+        .values(**values)
+        .execution_options(synchronize_session=False))
+    # The rows are locked: every one matches (else call them all stale).
+    return [] if result.rowcount == len(rows) else names
+
+
 # Rows are locked in one order everywhere (racks, hosts, pools; by name),
 # here and in save_inventory, so that writers do not deadlock each other.
 # Groups come last, after every inventory row, in every decision (the
@@ -144,19 +182,20 @@ def apply_consumption(session, consumption):
     """
     new = {'hosts': {}, 'pools': {}, 'racks': {}, 'groups': {}}
     stale = {'hosts': [], 'pools': [], 'racks': [], 'groups': []}
-    for kind, model, increments in _CAS_COLUMNS:
-        for name, delta in sorted(getattr(consumption, kind).items()):
-            if _cas(session, model, name, delta.generation,
-                    increments(delta)):
-                new[kind][name] = delta.generation + 1
-            else:
-                stale[kind].append(name)
+    kinds = [(kind, model, [(name, delta.generation, increments(delta))
+                            for name, delta in sorted(
+                                getattr(consumption, kind).items())])
+             for kind, model, increments in _CAS_COLUMNS]
     # Last (see _CAS_COLUMNS); a group that does not exist is stale.
-    for name, generation in sorted(consumption.groups.items()):
-        if _cas(session, models.Group, name, generation, {}):
-            new['groups'][name] = generation + 1
-        else:
-            stale['groups'].append(name)
+    kinds.append(('groups', models.Group,
+                  [(name, generation, {}) for name, generation
+                   in sorted(consumption.groups.items())]))
+    for kind, model, rows in kinds:
+        if not rows:
+            continue
+        stale[kind] = _cas_rows(session, model, rows)
+        new[kind] = {name: generation + 1 for name, generation, _ in rows
+                     if name not in stale[kind]}
     if any(stale.values()):
         detail = '; '.join('%s %s' % (kind, ', '.join(names))
                            for kind, names in stale.items() if names)
@@ -286,33 +325,65 @@ def generation_totals(db, context):
     (enabled pools only: the model leaves the others out).  Generations
     only grow, so a total that moved means some row changed: one cheap
     read tells an engine whether others committed since."""
+    with db.reader(context) as session:
+        return tuple(int(value) for value in session.execute(
+            sa.select(*generation_total_columns())).one())
+
+
+def generation_total_columns():
+    """The three scalar subqueries of :func:`generation_totals`, for a
+    caller that reads them in the same round trip as something else."""
     def total(model, *where):
         return (sa.select(sa.func.coalesce(sa.func.sum(model.generation), 0))
                 .where(*where).scalar_subquery())
-    # One round trip on every decision: three scalar subqueries.
-    query = sa.select(total(models.Host), total(models.Rack),
-                      total(models.Pool, models.Pool.enabled))
-    with db.reader(context) as session:
-        return tuple(int(value) for value in session.execute(query).one())
+    return (total(models.Host), total(models.Rack),
+            total(models.Pool, models.Pool.enabled))
 
 
 @api.reads
-def load_state(db, context, hosts=None, pools=None, racks=None):
-    """Generations and Valet's usage, for all or the named rows.
+def host_generations_by_rack(db, context):
+    """``{rack: (sum of its hosts' generations, number of hosts)}``.
+    Generations only grow, so a rack whose pair moved holds a host that
+    changed: an engine catching up compares this (one row a rack) with its
+    model and reads only the hosts of those racks, not all of them."""
+    H, R = models.Host, models.Rack
+    query = (sa.select(R.name, sa.func.coalesce(sa.func.sum(H.generation), 0),
+                       sa.func.count(H.id))
+             .select_from(H).join(R, R.id == H.rack_id).group_by(R.name))
+    with db.reader(context) as session:
+        return {name: (int(total), int(count))
+                for name, total, count in session.execute(query)}
+
+
+@api.reads
+def load_state(db, context, hosts=None, pools=None, racks=None,
+               host_racks=None):
+    """Generations and Valet's usage, for all or the named rows
+    (``host_racks``: only the hosts of these racks; an empty list of names
+    reads nothing of that kind).
 
     ``{'hosts': {name: {generation, vcpus_used, memory_mb_used,
     disk_gb_used, nic_used_mbps, enabled}}, 'pools': {name: {generation,
     used_gb}}, 'racks': {name: {generation, uplink_used_mbps}}}``
     """
     H, P, R = models.Host, models.Pool, models.Rack
+    host_query = _named(sa.select(
+        H.name, H.generation, H.vcpus_used, H.memory_mb_used,
+        H.disk_gb_used, H.nic_used_mbps, H.enabled), H, hosts)
+    if host_racks is not None:
+        host_query = host_query.where(H.rack_id.in_(
+            sa.select(R.id).where(R.name.in_(host_racks))))
+    def rows(query, *filters):
+        # No names, no rows: spare the round trip.
+        if any(f is not None and not f for f in filters):
+            return []
+        return session.execute(query)
     with db.reader(context) as session:
-        host_rows = session.execute(_named(sa.select(
-            H.name, H.generation, H.vcpus_used, H.memory_mb_used,
-            H.disk_gb_used, H.nic_used_mbps, H.enabled), H, hosts))
-        pool_rows = session.execute(_named(sa.select(
-            P.name, P.generation, P.used_gb), P, pools))
-        rack_rows = session.execute(_named(sa.select(
-            R.name, R.generation, R.uplink_used_mbps), R, racks))
+        host_rows = rows(host_query, hosts, host_racks)
+        pool_rows = rows(_named(sa.select(
+            P.name, P.generation, P.used_gb), P, pools), pools)
+        rack_rows = rows(_named(sa.select(
+            R.name, R.generation, R.uplink_used_mbps), R, racks), racks)
         return {
             'hosts': {r.name: {k: v for k, v in r._asdict().items()
                                if k != 'name'} for r in host_rows},

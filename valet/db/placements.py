@@ -151,6 +151,18 @@ def insert(session, plan_id, placements, group_ids=None, project_id=None):
     return ids
 
 
+def inserted(placements, ids):
+    """orchestration id -> the columns :func:`insert` stored for each of
+    ``placements`` (``ids``: what it returned), defaults included."""
+    rows = {}
+    for placement in placements:
+        key = placement['orchestration_id']
+        values = dict(_INSERT_DEFAULTS, **_values(placement))
+        values['id'] = ids[key]
+        rows[key] = values
+    return rows
+
+
 def update_row(session, placement_id, placement, group_ids=None):
     """Change the given columns (and groups, if ``groups`` is given)."""
     values = _values(placement)

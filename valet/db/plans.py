@@ -72,11 +72,13 @@ def _insert_pipes(session, plan_id, pipes):
         session.execute(sa.insert(models.Pipe), rows)
 
 
-def _finish(session, plan_id, consumption, request, action):
-    """Apply the consumption, record the answer; return the plan dict."""
+def _finish(session, plan_id, consumption, request, action, result=None):
+    """Apply the consumption, record the answer; return the plan dict
+    (``result``: the caller knows it, no need to read it back)."""
     if consumption is not None:
         inventory.apply_consumption(session, consumption)
-    result = _dicts(session, [_find(session, plan_id)])[0]
+    if result is None:
+        result = _dicts(session, [_find(session, plan_id)])[0]
     if request:
         requests.record_answer(session, request['request_id'],
                                request.get('action', action),
@@ -112,19 +114,26 @@ def create_plan(db, context, plan, placements, pipes=(), groups=(),
     stack_id = plan['stack_id']
     try:
         with db.writer(context) as session:
-            if session.scalar(sa.select(models.Plan.id)
-                              .where(models.Plan.stack_id == stack_id)):
-                raise exception.PlanExists(stack_id=stack_id)
+            # No look-up of the stack first: the unique key on stack_id
+            # refuses a second plan (_duplicate: PlanExists).
             group_ids = groups_db.ensure_groups(session, groups)
             plan_id = plan.get('id') or str(uuid.uuid4())
             session.execute(sa.insert(models.Plan).values(
                 id=plan_id, name=plan.get('name'), stack_id=stack_id,
                 project_id=plan.get('project_id')))
-            placements_db.insert(session, plan_id, placements, group_ids,
-                                 plan.get('project_id'))
+            ids = placements_db.insert(session, plan_id, placements,
+                                       group_ids, plan.get('project_id'))
             _insert_pipes(session, plan_id, pipes)
+            # What reading the new plan back would give, without the reads.
+            result = {'id': plan_id, 'name': plan.get('name'),
+                      'stack_id': stack_id,
+                      'project_id': plan.get('project_id'),
+                      'placements': {
+                          key: {k: row[k] for k in _SUMMARY}
+                          for key, row in sorted(placements_db.inserted(
+                              placements, ids).items())}}
             return _finish(session, plan_id, consumption, request,
-                           'create_plan')
+                           'create_plan', result)
     except db_exc.DBDuplicateEntry as exc:
         _duplicate(exc, stack_id)
 
@@ -220,3 +229,46 @@ def delete_plan(db, context, id_or_stack_id, consumption=None, request=None):
                                    request.get('stack_id', plan.stack_id),
                                    result)
         return result
+
+
+def _summary_query():
+    """Plans whose id or stack id is ``:ref``, each with its placements'
+    summary columns (NULL for a plan without placements): one statement,
+    built once (its compiled form is cached by SQLAlchemy)."""
+    plans = models.Plan.__table__
+    placements = models.Placement.__table__
+    return (sa.select(plans.c.id, plans.c.name, plans.c.stack_id,
+                      plans.c.project_id, placements.c.orchestration_id,
+                      *[placements.c[k].label('placement_' + k)
+                        for k in _SUMMARY])
+            .select_from(plans.outerjoin(
+                placements, placements.c.plan_id == plans.c.id))
+            .where(sa.or_(plans.c.id == sa.bindparam('ref'),
+                          plans.c.stack_id == sa.bindparam('ref')))
+            .order_by(placements.c.orchestration_id))
+
+
+_SUMMARY_QUERY = _summary_query()
+
+
+@api.reads
+def get_plan_summary(db, context, id_or_stack_id):
+    """What :func:`get_plan` returns, read with one statement and no ORM
+    objects: valet-api's plan reads (GET, and the look-up before PUT and
+    DELETE)."""
+    with db.reader_connection(context) as connection:
+        rows = connection.execute(_SUMMARY_QUERY,
+                                  {'ref': id_or_stack_id}).all()
+    if not rows:
+        raise exception.PlanNotFound(plan=id_or_stack_id)
+    # A match on id wins over a match on stack id (as in _find).
+    plan_id = next((r.id for r in rows if r.id == id_or_stack_id),
+                   rows[0].id)
+    rows = [r for r in rows if r.id == plan_id]
+    first = rows[0]
+    return {'id': first.id, 'name': first.name, 'stack_id': first.stack_id,
+            'project_id': first.project_id,
+            'placements': {
+                r.orchestration_id: {k: getattr(r, 'placement_' + k)
+                                     for k in _SUMMARY}
+                for r in rows if r.orchestration_id is not None}}

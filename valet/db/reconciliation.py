@@ -18,27 +18,88 @@ from valet.db import placements as db_placements
 from valet import exception
 
 
+_PLACEMENTS = models.Placement.__table__
+_PLANS = models.Plan.__table__
+_EVENTS = models.Event.__table__
+
+# Statements built once: a batch runs each of them, and building (and
+# hashing for the compiled cache) a statement costs more than running it.
+_PLACEMENT_GROUPS = models.PlacementGroup.__table__
+_GROUPS = models.Group.__table__
+_FIND = (
+    sa.select(*[_PLACEMENTS.c[c] for c in ('id', 'plan_id')
+                + db_placements.COLUMNS + ('metadata',)],
+              _PLANS.c.stack_id, _GROUPS.c.name.label('group_name'))
+    .select_from(
+        _PLACEMENTS
+        .outerjoin(_PLANS, _PLANS.c.id == _PLACEMENTS.c.plan_id)
+        # One row per group of a placement: no second query for them.
+        .outerjoin(_PLACEMENT_GROUPS,
+                   _PLACEMENT_GROUPS.c.placement_id == _PLACEMENTS.c.id)
+        .outerjoin(_GROUPS, _GROUPS.c.id == _PLACEMENT_GROUPS.c.group_id))
+    .where(sa.or_(
+        _PLACEMENTS.c.resource_id.in_(sa.bindparam('by_resource',
+                                                   expanding=True)),
+        sa.and_(_PLACEMENTS.c.plan_id.is_(None),
+                _PLACEMENTS.c.orchestration_id.in_(
+                    sa.bindparam('by_orchestration', expanding=True)))))
+    .order_by(_PLACEMENTS.c.plan_id, _PLACEMENTS.c.orchestration_id))
+_INSERT_PLACEMENTS = sa.insert(_PLACEMENTS)
+_DELETE_PLACEMENTS = sa.delete(_PLACEMENTS).where(
+    _PLACEMENTS.c.id.in_(sa.bindparam('ids', expanding=True)))
+_INSERT_EVENTS = sa.insert(_EVENTS)
+_UPDATES = {}        # changed columns -> UPDATE statement
+
+
 @api.reads
 def find_instances(db, context, uuids):
     """{instance uuid: placement dict} for the placements of these Nova
     instances (by resource id; ad-hoc ones also by orchestration id)."""
+    with db.reader(context) as session:
+        return _find(session, uuids)
+
+
+def _find(session, uuids):
+    """find_instances in the caller's transaction.  Plain rows, not ORM
+    objects: the same dicts as valet.db.placements.to_dicts at a fraction
+    of the cost."""
     uuids = sorted(set(uuids))
     if not uuids:
         return {}
-    P = models.Placement
-    query = db_placements.select_placements().where(sa.or_(
-        P.resource_id.in_(uuids),
-        sa.and_(P.plan_id.is_(None), P.orchestration_id.in_(uuids))))
-    with db.reader(context) as session:
-        rows = db_placements.to_dicts(session, query)
+    rows = {}
+    for row in session.execute(
+            _FIND, {'by_resource': uuids, 'by_orchestration': uuids}):
+        placement = rows.get(row.id)
+        if placement is None:
+            placement = rows[row.id] = dict(row._mapping, groups=[])
+            del placement['group_name']
+            placement['metadata'] = placement['metadata'] or {}
+        if row.group_name is not None:
+            placement['groups'].append(row.group_name)
+    wanted = set(uuids)
     found = {}
-    for row in rows:
-        key = row['resource_id'] if row['resource_id'] in uuids \
+    for row in rows.values():
+        row['groups'].sort()
+        key = row['resource_id'] if row['resource_id'] in wanted \
             else row['orchestration_id']
         # A resource id match wins over an orchestration id one.
         if key not in found or row['resource_id'] == key:
             found[key] = row
     return found
+
+
+@api.writes
+def reconcile_batch(db, context, uuids, decide):
+    """Find the placements of the instances ``uuids``, let
+    ``decide(rows)`` say what changes (apply_batch's keyword arguments, or
+    None for nothing) and write it, in one transaction: one connection and
+    one commit per batch.  Returns the new generations (None if nothing
+    was written).  ``decide`` may run again (a deadlock is retried)."""
+    with db.writer(context) as session:
+        changes = decide(_find(session, uuids))
+        if not changes:
+            return None
+        return _write(session, **changes)
 
 
 @api.writes
@@ -53,36 +114,40 @@ def apply_batch(db, context, consumption=None, inserts=(), updates=(),
     {column: value})``; ``deletes``: placement ids; ``hosts_enabled``:
     ``{host: bool}``; ``events``: ``(kind, payload dict)``.
     """
-    generations = {'hosts': {}, 'pools': {}, 'racks': {}}
     with db.writer(context) as session:
-        if inserts:
-            _insert_placements(session, inserts)
-        if updates:
-            _update_placements(session, updates)
-        if deletes:
+        return _write(session, consumption, inserts, updates, deletes,
+                      hosts_enabled, events)
+
+
+def _write(session, consumption=None, inserts=(), updates=(), deletes=(),
+           hosts_enabled=None, events=()):
+    """apply_batch in the caller's transaction."""
+    generations = {'hosts': {}, 'pools': {}, 'racks': {}}
+    if inserts:
+        _insert_placements(session, inserts)
+    if updates:
+        _update_placements(session, updates)
+    if deletes:
+        session.execute(_DELETE_PLACEMENTS, {'ids': sorted(deletes)})
+    if consumption is not None:
+        for kind, names in _cas(session, consumption).items():
+            generations.setdefault(kind, {}).update(names)
+    if hosts_enabled:
+        H = models.Host
+        for name, enabled in sorted(hosts_enabled.items()):
             session.execute(
-                sa.delete(models.Placement)
-                .where(models.Placement.id.in_(sorted(deletes)))
+                sa.update(H).where(H.name == name)
+                .values(enabled=bool(enabled),
+                        generation=H.generation + 1)
                 .execution_options(synchronize_session=False))
-        if consumption is not None:
-            for kind, names in _cas(session, consumption).items():
-                generations.setdefault(kind, {}).update(names)
-        if hosts_enabled:
-            H = models.Host
-            for name, enabled in sorted(hosts_enabled.items()):
-                session.execute(
-                    sa.update(H).where(H.name == name)
-                    .values(enabled=bool(enabled),
-                            generation=H.generation + 1)
-                    .execution_options(synchronize_session=False))
-            generations['hosts'].update(session.execute(
-                sa.select(H.name, H.generation)
-                .where(H.name.in_(sorted(hosts_enabled)))).all())
-        if events:
-            now = models._utcnow()
-            session.execute(sa.insert(models.Event.__table__), [
-                {'kind': kind, 'payload': payload, 'created_at': now}
-                for kind, payload in events])
+        generations['hosts'].update(session.execute(
+            sa.select(H.name, H.generation)
+            .where(H.name.in_(sorted(hosts_enabled)))).all())
+    if events:
+        now = models._utcnow()
+        session.execute(_INSERT_EVENTS, [
+            {'kind': kind, 'payload': payload, 'created_at': now}
+            for kind, payload in events])
     return generations
 
 
@@ -102,13 +167,12 @@ def _insert_placements(session, placements):
         row['metadata'] = row.pop('meta', None) or placement.get(
             'metadata') or {}
         rows.append(row)
-    session.execute(sa.insert(models.Placement.__table__), rows)
+    session.execute(_INSERT_PLACEMENTS, rows)
 
 
 def _update_placements(session, updates):
     """One executemany UPDATE per set of changed columns (a batch has
     hundreds of rows, and building a statement per row is what costs)."""
-    table = models.Placement.__table__
     by_columns = {}
     for placement_id, values in updates:
         row = {('metadata' if k in ('meta', 'metadata') else k): v
@@ -116,41 +180,107 @@ def _update_placements(session, updates):
         by_columns.setdefault(tuple(sorted(row)), []).append(
             dict({'v_' + k: v for k, v in row.items()}, p_id=placement_id))
     for columns, params in sorted(by_columns.items()):
-        session.execute(
-            sa.update(table).where(table.c.id == sa.bindparam('p_id'))
-            .values({c: sa.bindparam('v_' + c) for c in columns}), params)
+        statement = _UPDATES.get(columns)
+        if statement is None:
+            statement = _UPDATES[columns] = (
+                sa.update(_PLACEMENTS)
+                .where(_PLACEMENTS.c.id == sa.bindparam('p_id'))
+                .values({c: sa.bindparam('v_' + c) for c in columns}))
+        session.execute(statement, params)
+
+
+_HOSTS = models.Host.__table__
+_HOSTS_CAS = (
+    sa.update(_HOSTS)
+    .where(_HOSTS.c.name == sa.bindparam('p_name'),
+           _HOSTS.c.generation == sa.bindparam('p_generation'))
+    .values(vcpus_used=_HOSTS.c.vcpus_used + sa.bindparam('p_vcpus'),
+            memory_mb_used=_HOSTS.c.memory_mb_used
+            + sa.bindparam('p_memory_mb'),
+            disk_gb_used=_HOSTS.c.disk_gb_used + sa.bindparam('p_disk_gb'),
+            nic_used_mbps=_HOSTS.c.nic_used_mbps
+            + sa.bindparam('p_nic_mbps'),
+            generation=_HOSTS.c.generation + 1))
 
 
 def _cas(session, consumption):
-    """The hosts' compare-and-swap as one executemany UPDATE where the
-    driver counts the rows an executemany hit (sqlite, MySQL); else one
-    UPDATE per row (valet.db.inventory.apply_consumption)."""
+    """The hosts' compare-and-swap: one statement per 20 hosts on MySQL
+    (whose driver runs an executemany UPDATE row by row, a round trip
+    each), one executemany UPDATE where the driver runs it in process
+    and counts the rows it hit (sqlite); else one UPDATE per row
+    (valet.db.inventory.apply_consumption)."""
     dialect = session.get_bind().dialect
     if (consumption.pools or consumption.racks or consumption.groups
-            or not consumption.hosts
-            or not dialect.supports_sane_multi_rowcount):
+            or not consumption.hosts):
         return inventory.apply_consumption(session, consumption)
-    hosts = models.Host.__table__
-    c = hosts.c
+    deltas = sorted(consumption.hosts.items())
+    if dialect.name == 'mysql':
+        for start in range(0, len(deltas), _CAS_WIDTH):
+            chunk = deltas[start:start + _CAS_WIDTH]
+            result = session.execute(_CAS_BY_CASE, _case_params(chunk))
+            if result.rowcount != len(chunk):
+                raise _stale(consumption)
+        return consumption.next_generations()
+    if not dialect.supports_sane_multi_rowcount:
+        return inventory.apply_consumption(session, consumption)
     params = [{'p_name': name, 'p_generation': d.generation,
                'p_vcpus': d.vcpus, 'p_memory_mb': d.memory_mb,
                'p_disk_gb': d.disk_gb, 'p_nic_mbps': d.nic_mbps}
-              for name, d in sorted(consumption.hosts.items())]
-    result = session.execute(
-        sa.update(hosts)
-        .where(c.name == sa.bindparam('p_name'),
-               c.generation == sa.bindparam('p_generation'))
-        .values(vcpus_used=c.vcpus_used + sa.bindparam('p_vcpus'),
-                memory_mb_used=c.memory_mb_used + sa.bindparam('p_memory_mb'),
-                disk_gb_used=c.disk_gb_used + sa.bindparam('p_disk_gb'),
-                nic_used_mbps=c.nic_used_mbps + sa.bindparam('p_nic_mbps'),
-                generation=c.generation + 1), params)
+              for name, d in deltas]
+    result = session.execute(_HOSTS_CAS, params)
     if result.rowcount != len(params):
-        names = sorted(consumption.hosts)
-        raise exception.GenerationConflict(
-            detail='stale generation of hosts among %s' % ', '.join(names),
-            hosts=names, pools=[], racks=[], groups=[])
+        raise _stale(consumption)
     return consumption.next_generations()
+
+
+# Hosts per CASE statement.  Fixed, so that the statement is built and
+# compiled once; a chunk with fewer hosts fills the rest with NULL names,
+# which match no row.
+_CAS_WIDTH = 20
+_CAS_FIELDS = ('generation', 'vcpus', 'memory_mb', 'disk_gb', 'nic_mbps')
+
+
+def _case_statement(width):
+    """UPDATE hosts whose name is one of ``:n0 .. :n<width-1>`` and whose
+    generation is the one given for it, each with its own deltas (a CASE
+    on the name): it hits as many rows as hosts whose generation was
+    the expected one."""
+    c = _HOSTS.c
+    names = [sa.bindparam('n%d' % i, type_=sa.String) for i in range(width)]
+
+    def by_name(field):
+        return sa.case(*[(c.name == names[i],
+                          sa.bindparam('%s%d' % (field, i), type_=sa.Integer))
+                         for i in range(width)])
+    return (sa.update(_HOSTS)
+            .where(c.name.in_(names),
+                   c.generation == by_name('generation'))
+            .values(vcpus_used=c.vcpus_used + by_name('vcpus'),
+                    memory_mb_used=c.memory_mb_used + by_name('memory_mb'),
+                    disk_gb_used=c.disk_gb_used + by_name('disk_gb'),
+                    nic_used_mbps=c.nic_used_mbps + by_name('nic_mbps'),
+                    generation=c.generation + 1))
+
+
+_CAS_BY_CASE = _case_statement(_CAS_WIDTH)
+
+
+def _case_params(deltas):
+    params = {}
+    for i in range(_CAS_WIDTH):
+        name, delta = deltas[i] if i < len(deltas) else (None, None)
+        params['n%d' % i] = name
+        for field in _CAS_FIELDS:
+            params['%s%d' % (field, i)] = (getattr(delta, field)
+                                          if delta is not None else 0)
+    return params
+
+
+def _stale(consumption):
+    names = sorted(consumption.hosts)
+    return exception.GenerationConflict(
+        detail='stale generation of hosts among %s' % ', '.join(names),
+        hosts=names, pools=[], racks=[], groups=[])
 
 
 @api.reads

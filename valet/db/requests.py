@@ -7,6 +7,7 @@ transaction as the decision it describes, so both exist or neither does.
 import sqlalchemy as sa
 
 from valet.db import api
+from valet.db import inventory
 from valet.db import models
 
 
@@ -23,6 +24,20 @@ def get_answer(db, context, request_id, action, stack_id):
     with db.reader(context) as session:
         return session.scalar(sa.select(models.Request.response)
                               .where(*_key(request_id, action, stack_id)))
+
+
+@api.reads
+def answer_and_generations(db, context, key=None):
+    """``(answer, generation totals)`` in one round trip: what an engine
+    reads before every decision (``key``: (request_id, action, stack_id),
+    None for no idempotency; the answer is then None).  The totals are
+    :func:`valet.db.inventory.generation_totals`."""
+    answer = (sa.select(models.Request.response).where(*_key(*key))
+              .scalar_subquery() if key else sa.null())
+    with db.reader(context) as session:
+        row = session.execute(sa.select(
+            answer, *inventory.generation_total_columns())).one()
+    return row[0], tuple(int(value) for value in row[1:])
 
 
 def record_answer(session, request_id, action, stack_id, response):

@@ -8,6 +8,7 @@ all-or-nothing: the DB write is one transaction and the model changes only
 after it committed.  Every call is idempotent on (request_id, action,
 stack_id): a retry gets the first answer.
 """
+import contextlib
 import logging
 import socket
 import threading
@@ -126,6 +127,8 @@ class EngineManager:
 
     def create_plan(self, ctx, plan_name, stack_id, resources, groups=None,
                     locations=None, dry_run=False):
+        decided = {}
+
         def decide(attempt):
             request = plan_request.parse_plan(
                 resources, flavors=self.datacenter.flavors,
@@ -133,6 +136,7 @@ class EngineManager:
                 groups=groups, plan_name=plan_name, stack_id=stack_id,
                 project_id=ctx.project_id)
             decision = self._place_uncontested(request, locations)
+            decided['pipes'] = decision.pipes
             if dry_run:
                 return None, self._plan_view(plan_name, stack_id, ctx,
                                              decision)
@@ -157,7 +161,9 @@ class EngineManager:
             check = None
         plan = self._action(ctx, 'create_plan', stack_id, decide,
                             check=check, idempotent=not dry_run)
-        if not dry_run:
+        # A plan decided here without pipes has none to reserve (saves two
+        # reads); a replayed answer is looked up.
+        if not dry_run and decided.get('pipes', True):
             self._reserve_pipes(ctx, plan)
         return plan
 
@@ -491,20 +497,32 @@ class EngineManager:
         """
         key = self._request_key(ctx, action, stack_id) if idempotent else None
         with self._lock:
-            if key:
-                answer = db_requests.get_answer(self.db, ctx, *key)
+            # The reads before deciding share one transaction (each of its
+            # own costs round trips of its own: ping, begin, rollback).
+            with self._reads(ctx):
+                # One query: the recorded answer, and the generation totals
+                # that tell whether other engines committed since.
+                answer, totals = db_requests.answer_and_generations(
+                    self.db, ctx, key)
                 if answer is not None:
                     return answer
-            if check is not None:
-                check()
-            # Other engines may have committed since: catch up first, or
-            # the first attempt would mostly lose the compare-and-swap.
-            self._contested = set()
-            if (db_inventory.generation_totals(self.db, ctx)
-                    != self.datacenter.generation_totals()):
-                self._catch_up(ctx)
+                if check is not None:
+                    check()
+                # Other engines may have committed since: catch up first,
+                # or the first attempt would mostly lose the CAS.
+                self._contested = set()
+                held = self.datacenter.generation_totals()
+                if totals != held:
+                    self._catch_up(ctx, moved=[
+                        kind for kind, db_total, total in zip(
+                            ('hosts', 'racks', 'pools'), totals, held)
+                        if db_total != total])
             for attempt in self._attempts():
-                plan, answer = decide(attempt)
+                # Its reads (group look-ups, the plan...) in one transaction
+                # too, a new one every attempt: after a lost CAS they must
+                # see what the winner committed.
+                with self._reads(ctx):
+                    plan, answer = decide(attempt)
                 if plan is None:
                     return answer
                 write, consumption, released, released_bw, decision = plan
@@ -533,13 +551,23 @@ class EngineManager:
         this engine last looked (``_catch_up``): they are packing there,
         and a decision there would likely lose the compare-and-swap again.
         If that fails, all hosts are tried."""
-        contested = self._contested
-        if contested and not locations:
+        contested = frozenset(self._contested)
+        if contested and not locations and request.servers:
+            # Excluded per server, not as candidate hosts: candidates make
+            # the search scan every allowed host for the tightest fit, the
+            # same few hosts in every engine; exclusions keep its rack by
+            # rack scan in this engine's own ([optimizer] seed) order.
+            kept = {key: server.excluded
+                    for key, server in request.servers.items()}
+            for key, server in request.servers.items():
+                server.excluded = frozenset(kept[key] or ()) | contested
             try:
-                return self._place(request, candidate_hosts=frozenset(
-                    self.datacenter.hosts).difference(contested))
+                return self._place(request)
             except exception.PlacementFailed:
                 pass
+            finally:
+                for key, server in request.servers.items():
+                    server.excluded = kept[key]
         return self._place(request, candidate_hosts=locations or None)
 
     def _place(self, request, **kwargs):
@@ -642,13 +670,27 @@ class EngineManager:
                 detail='gave up after %d attempts; the datacenter keeps '
                        'changing under this engine, retry later' % (attempt + 1))
 
-    def _catch_up(self, ctx):
+    def _catch_up(self, ctx, moved=('hosts', 'racks', 'pools')):
         """After a lost compare-and-swap, re-read only what other engines
         changed: the hosts, racks and pools whose generation moved and the
         placements on those hosts.  A whole reload (1,000 hosts and their
         placements) takes long enough for the other engine to commit again,
         so the loser would keep losing.  A newer stored inventory, or rows
         the model does not know, still rebuild everything."""
+        # One read transaction (joined if the caller has one open): one
+        # snapshot on MySQL, and no begin and rollback for every read.
+        with self._reads(ctx):
+            self._catch_up_reads(ctx, moved)
+
+    def _reads(self, ctx):
+        """One read transaction for several reads (the reads inside join
+        it).  Not on sqlite: an open reader there holds off every writer,
+        and one engine has nothing to catch up with anyway."""
+        if self.db.backend == 'sqlite':
+            return contextlib.nullcontext()
+        return self.db.reader(ctx)
+
+    def _catch_up_reads(self, ctx, moved):
         marker = db_inventory.sync_marker(self.db, ctx)
         held = self.sync_marker
         if (marker.id if marker else None) != (held.id if held else None):
@@ -657,7 +699,15 @@ class EngineManager:
         # A member another engine added to a group bumped its host (or
         # pool) too, so the refreshed hosts bring its occupancy.
         groups = db_placements.load_group_rules(self.db, ctx)
-        state = db_inventory.load_state(self.db, ctx)
+        # Only the kinds whose generation total ``moved`` and, of hosts,
+        # those of racks where a host generation moved: a row that changes
+        # after these reads stays stale in the model, which costs a lost
+        # compare-and-swap at worst.
+        state = db_inventory.load_state(
+            self.db, ctx,
+            host_racks=self._moved_racks(ctx) if 'hosts' in moved else (),
+            racks=None if 'racks' in moved else (),
+            pools=None if 'pools' in moved else ())
         stale = self.datacenter.stale_units(state)
         if stale is None:
             return self._reload(ctx)
@@ -669,6 +719,17 @@ class EngineManager:
             {kind: {name: state[kind][name] for name in names}
              for kind, names in stale.items()}, placements)
         self._contested |= stale['hosts']
+
+    def _moved_racks(self, ctx):
+        """Racks whose hosts' generations in the DB (sum and count) are
+        not the model's; a rack the model does not know is among them."""
+        held = {}
+        for host in self.datacenter.hosts.values():
+            total, count = held.get(host.rack, (0, 0))
+            held[host.rack] = (total + host.generation, count + 1)
+        return sorted(
+            rack for rack, pair in db_inventory.host_generations_by_rack(
+                self.db, ctx).items() if held.get(rack) != pair)
 
     def _check_new_stack(self, ctx, stack_id):
         try:

@@ -18,6 +18,24 @@ from valet import rpc
 
 LOG = logging.getLogger(__name__)
 
+PREFETCH = 'rabbit_qos_prefetch_count'
+
+
+def rpc_url(conf):
+    """The transport URL, on RabbitMQ with a prefetch of ``[engine]
+    rpc_workers`` unless the URL sets one: RabbitMQ then hands each request
+    to an engine that is free to work on it instead of round-robin to all
+    of them (one busy engine would hold a queue while another idles).  Only
+    this engine's RPC transport: notifications keep their own."""
+    workers = conf.engine.rpc_workers
+    parsed = messaging.TransportURL.parse(conf)   # [DEFAULT] transport_url
+    if not workers or parsed.transport != 'rabbit' or PREFETCH in parsed.query:
+        return None
+    # Appended as text: a TransportURL rendered back changes some URLs
+    # (the default virtual host 'rabbit://' becomes '').
+    url = conf.transport_url or 'rabbit://'
+    return '%s%s%s=%d' % (url, '&' if '?' in url else '?', PREFETCH, workers)
+
 
 class EngineService(service.Service):
 
@@ -37,7 +55,8 @@ class EngineService(service.Service):
     def start(self):
         super().start()
         if self._transport is None:
-            self._transport = rpc.get_transport(self.conf)
+            self._transport = rpc.get_transport(
+                self.conf, url=rpc_url(self.conf))
         if self._db is None:
             self._db = db_api.Database.from_conf(self.conf)
         self.manager = engine_manager.EngineManager(
@@ -52,7 +71,8 @@ class EngineService(service.Service):
                                   server=self.manager.engine_id)
         self.rpcserver = rpc.get_server(
             self._transport, target, endpoints.all_endpoints(self.manager))
-        self.rpcserver.start()
+        self.rpcserver.start(
+            override_pool_size=self.conf.engine.rpc_workers or None)
         self.notifications = notifications.Listener.from_conf(
             self.conf, self.manager)
         if self.notifications is not None:

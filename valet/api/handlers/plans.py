@@ -89,7 +89,7 @@ def _get_authorized(req, rule):
     context = util.context(req)
     svc = util.services(req)
     plan_id = util.wsgi_path_item(req.environ, 'plan_id')
-    plan = db_plans.get_plan(svc.db, context, plan_id)
+    plan = db_plans.get_plan_summary(svc.db, context, plan_id)
     policy.authorize(svc.enforcer, context, rule, _target(plan))
     return plan
 

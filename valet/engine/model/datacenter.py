@@ -688,6 +688,10 @@ class Datacenter:
         """Exclusivity groups (at ``level``) with members in ``unit``."""
         return self._dedicated[level].get(unit, _EMPTY)
 
+    def owned_units(self, level):
+        """Units at ``level`` some exclusivity group owns (a live view)."""
+        return self._dedicated[level].keys()
+
     def unit_members(self, level, unit):
         """Servers (anyone's) in a host, rack or zone."""
         if level == group_rules.HOST:

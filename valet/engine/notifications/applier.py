@@ -32,6 +32,7 @@ class Applier:
         self.processed = 0        # events taken from the queue and applied
         self.batches = 0
         self.failures = 0
+        self.cpu_seconds = 0.0    # this thread's CPU applying batches
 
     def put(self, event):
         with self._done:
@@ -80,6 +81,7 @@ class Applier:
                     stopping = True
                     break
                 batch.append(item)
+            cpu = time.thread_time()
             try:
                 self._apply(batch)
             except Exception:
@@ -87,6 +89,7 @@ class Applier:
                 # the usage back in line.  Keep absorbing.
                 self.failures += 1
                 LOG.exception('Could not apply %d notifications', len(batch))
+            self.cpu_seconds += time.thread_time() - cpu
             with self._done:
                 self.processed += len(batch)
                 self.batches += 1

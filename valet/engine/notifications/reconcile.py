@@ -18,7 +18,10 @@ Service updates flip ``enabled`` (disabled or forced-down hosts leave the
 candidate set); aggregate changes update the inventory and rebuild the
 model, as an inventory sync does.  Every change is logged in ``events``.
 """
+import collections
+import functools
 import logging
+import time
 import types
 
 from valet import context as valet_context
@@ -87,12 +90,28 @@ class Changes:
                     or self.enabled or self.events)
 
 
+def _log(events):
+    """One INFO line per batch (thousands of events a second would flood
+    the log); each event at DEBUG, still in the events table."""
+    if not events or not LOG.isEnabledFor(logging.INFO):
+        return
+    if LOG.isEnabledFor(logging.DEBUG):
+        for kind, payload in events:
+            LOG.debug('Reconciled %s: %s', kind, payload)
+    counts = collections.Counter(kind for kind, _ in events)
+    LOG.info('Reconciled %d notifications: %s', len(events), ', '.join(
+        '%s %d' % item for item in sorted(counts.items())))
+
+
 class Reconciler:
     """Applies batches for one engine (its model, its DB)."""
 
     def __init__(self, manager):
         self.manager = manager
         self.applied = 0          # reconciliations written (events rows)
+        # Seconds each batch held the decision lock (the latest ones):
+        # what a decision arriving meanwhile waits.
+        self.lock_held = collections.deque(maxlen=1000)
 
     def apply(self, batch):
         instances, services, aggregates = coalesce(batch)
@@ -100,14 +119,55 @@ class Reconciler:
         for event in aggregates:
             self._aggregate(ctx, event)
         if instances or services:
-            self.manager.reconcile(ctx, lambda ctx, datacenter: self._apply(
-                ctx, datacenter, instances, services))
+            events = self.manager.reconcile(ctx, functools.partial(
+                self._locked, instances=instances, services=services))
+            _log(events)
+
+    def _locked(self, ctx, datacenter, instances, services):
+        start = time.perf_counter()
+        try:
+            return self._apply(ctx, datacenter, instances, services)
+        finally:
+            self.lock_held.append(time.perf_counter() - start)
 
     # -- instances and services (under the decision lock) --------------------
 
     def _apply(self, ctx, datacenter, instances, services):
-        db = self.manager.db
-        rows = db_rec.find_instances(db, ctx, instances)
+        found = []
+
+        def decide(rows):
+            # Fresh each call: a deadlock runs it again.
+            changes = self._changes(datacenter, instances, services, rows)
+            found[:] = [changes]
+            if changes.empty():
+                return None
+            return dict(consumption=changes.consumption(),
+                        inserts=changes.inserts, updates=changes.updates,
+                        deletes=changes.deletes,
+                        hosts_enabled=changes.enabled, events=changes.events)
+        # One transaction reads the placements and writes the batch.
+        generations = db_rec.reconcile_batch(self.manager.db, ctx,
+                                             instances, decide)
+        if generations is None:
+            return ()
+        changes = found[0]
+        # The DB committed: the model follows.
+        datacenter.release(changes.released)
+        datacenter.apply(types.SimpleNamespace(
+            placements=dict(enumerate(changes.applied)), groups=None,
+            bandwidth=None))
+        inventory = self.manager.inventory
+        for host, enabled in changes.enabled.items():
+            datacenter.hosts[host].enabled = enabled
+            # So that an aggregate change (which stores the inventory)
+            # keeps it until the next sync says otherwise.
+            if inventory is not None and host in inventory.hosts:
+                inventory.hosts[host].enabled = enabled
+        datacenter.set_generations(generations)
+        self.applied += len(changes.events)
+        return changes.events
+
+    def _changes(self, datacenter, instances, services, rows):
         changes = Changes(datacenter)
         for uuid, event in instances.items():
             row = rows.get(uuid)
@@ -129,30 +189,7 @@ class Reconciler:
                                          else 'disabled'),
                             host=host, reason=event.reason,
                             event_type=event.event_type)
-        if changes.empty():
-            return 0
-        generations = db_rec.apply_batch(
-            db, ctx, consumption=changes.consumption(),
-            inserts=changes.inserts, updates=changes.updates,
-            deletes=changes.deletes, hosts_enabled=changes.enabled,
-            events=changes.events)
-        # The DB committed: the model follows.
-        datacenter.release(changes.released)
-        datacenter.apply(types.SimpleNamespace(
-            placements=dict(enumerate(changes.applied)), groups=None,
-            bandwidth=None))
-        inventory = self.manager.inventory
-        for host, enabled in changes.enabled.items():
-            datacenter.hosts[host].enabled = enabled
-            # So that an aggregate change (which stores the inventory)
-            # keeps it until the next sync says otherwise.
-            if inventory is not None and host in inventory.hosts:
-                inventory.hosts[host].enabled = enabled
-        datacenter.set_generations(generations)
-        self.applied += len(changes.events)
-        for kind, payload in changes.events:
-            LOG.info('Reconciled %s: %s', kind, payload)
-        return len(changes.events)
+        return changes
 
     @staticmethod
     def _unplanned(changes, event):

@@ -3,12 +3,14 @@
 A decision runs *filters* (stevedore namespace ``valet.optimizer.filters``)
 on each candidate host for a host bundle, then *scorers*
 (``valet.optimizer.scorers``) on the hosts that passed; the bundle goes to
-the host with the lowest weighted cost.  Filter order and scorer weights
-come from ``[optimizer]``.  A filter answers ``None`` when the host passes
-(the common case costs no allocation) and a :class:`Status` with a code and
-reasons when it rejects it; the explanation of a failure (DESIGN §5.4) is
-built from those statuses, so search and explanation share one definition
-of feasibility.
+the host with the lowest weighted cost.  (Scorers that declare
+``any_host`` are scored first, and the filters then only run on a host
+that would be the new best: the same answer for less work.)  Filter order
+and scorer weights come from ``[optimizer]``.  A filter answers ``None``
+when the host passes (the common case costs no allocation) and a
+:class:`Status` with a code and reasons when it rejects it; the
+explanation of a failure (DESIGN §5.4) is built from those statuses, so
+search and explanation share one definition of feasibility.
 """
 import functools
 
@@ -55,6 +57,9 @@ class Filter:
     """A hard rule.  ``check`` returns None (pass) or a Status."""
     name = None
     code = None
+    # True for the built-in rules the search checks inline before the
+    # others ('disabled', 'capacity'): it then does not call them again.
+    inline = False
 
     def __init__(self):
         self._reject = Status(self.name, self.code)
@@ -66,6 +71,15 @@ class Filter:
 
     def check(self, host, bundle, search):
         raise NotImplementedError
+
+    def prepare(self, bundle, search):
+        """:meth:`check` for one scan of hosts: a callable ``host -> None
+        or Status``, valid while ``search.overlay`` does not change.  The
+        search prepares a rule once per scan, so work that does not depend
+        on the host can leave the per-host loop (the default just calls
+        :meth:`check`)."""
+        check = self.check
+        return lambda host: check(host, bundle, search)
 
     def reject(self, group=None, reason=None):
         """A (cached) Status for this rule and group."""
@@ -82,6 +96,14 @@ class Filter:
 class Scorer:
     """A soft preference or objective term: lower is better."""
     name = None
+    # True if score() may also be called on a host that passed only the
+    # 'disabled' and 'capacity' rules (its value is then ignored when
+    # another rule rejects the host): the search may then score first and
+    # check the other rules only on a host that would be the new best.
+    any_host = False
+    # True if score() is never negative: with non-negative weights the
+    # search may stop adding a host's terms once they exceed the best.
+    nonnegative = False
 
     def applies(self, bundle, search):
         return True
@@ -90,6 +112,13 @@ class Scorer:
         """The raw cost of ``bundle`` on ``host`` (``free``: its free
         vcpus, memory, disk before the bundle)."""
         raise NotImplementedError
+
+    def prepare(self, bundle, search):
+        """:meth:`score` for one scan of hosts: a callable ``(host, free)
+        -> cost``, valid while ``search.overlay`` does not change (see
+        :meth:`Filter.prepare`)."""
+        score = self.score
+        return lambda host, free: score(host, bundle, search, free)
 
     def floor(self, bundle, search, tier):
         """A lower bound of :meth:`score` on hosts of ``tier`` or beyond

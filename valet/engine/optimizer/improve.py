@@ -144,6 +144,8 @@ def _neighbourhoods(search, bundles, cluster_of, budget, tried,
                     limit=None):
     """``tried``: {hub: where its neighbourhood was} when re-inserting it
     gave nothing; such a hub is skipped until one of them moved."""
+    if budget.spent():
+        return 0
     moves = attempts = 0
     costs = {id(b): _pipe_cost(search, b) for b in bundles}
     order = sorted((b for b in bundles if costs[id(b)]),
@@ -199,6 +201,8 @@ def _relocations(search, bundles, movable, cluster_of, budget, tried):
     """Whole-neighbourhood moves (``relocate.py``) around the costliest
     hubs; ``tried``: {neighbourhood: where it was} when no target gave a
     cheaper plan, skipped until one of its members moved."""
+    if budget.spent():
+        return 0
     moves = attempts = 0
     costs = {id(b): _pipe_cost(search, b) for b in bundles}
     order = sorted((b for b in bundles if costs[id(b)]),

@@ -13,12 +13,14 @@ best host found -- at 5,000 hosts most bundles look at a few dozen.  When
 a unit cannot be placed, the search restarts with that unit first, then
 once more spreading instead of packing, before it explains the failure
 (DESIGN §5.4).  The greedy also runs in the other mode (spread after
-pack) and the cheaper answer is kept; finally ``improve.py`` moves single
-bundles and whole pipe neighbourhoods to better hosts within ``[optimizer]
-improve_evaluations`` host evaluations.  The model is never modified:
-tentative state lives in an :class:`~state.Overlay`.  Results depend only
-on the input and the seed (``improve_budget_ms`` is a safety cap that a
-normal decision does not reach).
+pack) and the cheaper answer is kept, unless the first one is provably
+within ``improve_gap`` of the optimum already; finally ``improve.py`` moves
+single bundles and whole pipe neighbourhoods to better hosts within
+``[optimizer] improve_evaluations`` host evaluations.  The model is never
+modified: tentative state lives in an :class:`~state.Overlay`.  Results
+depend only on the input and the seed (``improve_budget_ms`` is a safety
+cap that a normal decision does not reach).  The hosts of a scan are
+looked at by ``scan.py``.
 """
 import hashlib
 import heapq
@@ -28,11 +30,13 @@ from valet import exception
 from valet.engine.model import bandwidth
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import groups as rules
+from valet.engine.optimizer import bounds
 from valet.engine.optimizer import decision as decision_mod
 from valet.engine.optimizer import explain
 from valet.engine.optimizer import framework
 from valet.engine.optimizer import improve
 from valet.engine.optimizer import objective
+from valet.engine.optimizer import scan as scanning
 from valet.engine.optimizer import state
 from valet.engine.optimizer import structure
 from valet.engine.optimizer import volumes
@@ -69,8 +73,9 @@ def place(datacenter, request, seed=0, candidate_hosts=None,
                     released_bandwidth)
     search.index_bundles(clusters)
     restarts = 0
+    initial = initial_order(clusters, defs)
     for mode in (PACK, SPREAD):
-        order = initial_order(clusters, defs)
+        order = initial
         tries = 0
         while True:
             search.reset(mode)
@@ -85,22 +90,27 @@ def place(datacenter, request, seed=0, candidate_hosts=None,
         failure = search.explain(failed)
     else:
         raise failure
-    _second_start(search, clusters, defs, profile)
+    _second_start(search, initial, profile)
     moves = improve.improve(search, clusters, started)
     volumes.place_volumes(search)
     return search.decision(restarts, moves, started)
 
 
-def _second_start(search, clusters, defs, profile):
+def _second_start(search, order, profile):
     """Multi-start: packing strands pipe hubs in tight holes, spreading
     gives them room.  The greedy runs in the other mode too and the
     improvement phase starts from the cheaper of the two answers (both
-    greedy runs are complete: no clock decides which one is kept)."""
+    greedy runs are complete: no clock decides which one is kept).  A
+    first answer within ``improve_gap`` of the lower bound (``bounds.py``)
+    is kept as is: the improvement phase would stop there anyway."""
     if not profile.improve_passes or not search.request.pipes:
         return
     first = (search.overlay, search.mode, search.current_cost())
+    floor = bounds.lower_bound(search)
+    if floor and first[2] <= floor * (1.0 + profile.improve_gap) + 1e-9:
+        return    # provably within improve_gap of the optimum already
     search.reset(SPREAD if first[1] == PACK else PACK)
-    if (search.run(initial_order(clusters, defs)) is None
+    if (search.run(order) is None
             and search.current_cost() < first[2] - 1e-9):
         return
     search.overlay, search.mode = first[0], first[1]
@@ -225,9 +235,9 @@ class Search:
         self._plugins = {}
         self._pipe_weight = profile.weight('pipe_cost')
         # The inline pre-check mirrors the 'disabled' and 'capacity' rules;
-        # it is only used when both are configured.
-        names = set(profile.rules)
-        self._quick_capacity = {'disabled', 'capacity'} <= names
+        # it is only used when both (the built-in ones) are configured.
+        inline = {f.name for f in profile.filters if f.inline}
+        self.quick_capacity = {'disabled', 'capacity'} <= inline
         self.reset(PACK)
 
     def reset(self, mode):
@@ -439,57 +449,32 @@ class Search:
         ``RACK_WINDOW`` racks after the first rack with a feasible host:
         hosts that far from every peer differ in tie-breakers only.
         """
-        filters, scorers = self.plugins(bundle)
-        # The cheapest rules first, inline (they are the usual rejects).
-        quick = self._quick_capacity
-        need = (bundle.vcpus, bundle.memory_mb, bundle.disk_gb)
-        overlay_free = self.overlay.free
-        tiebreak = self.tiebreak
-        best = best_key = None
+        scan = scanning.Scan(self, bundle)
         seen = set()
         visited = 0
         for tier, hosts, racks in self._tiers(bundle, scope):
-            if best is not None and tier:
+            if scan.host is not None and tier:
                 floor = sum(w * s.floor(bundle, self, tier)
-                            for s, w in scorers)
-                if best_key[0] <= floor:
+                            for s, w in self.plugins(bundle)[1])
+                if scan.cost <= floor:
                     break
-            groups = [hosts] if racks is None else (
-                self.rack_hosts[r] for r in racks)
+            if racks is None:
+                visited += len(hosts)
+                scan.hosts(hosts, seen, remember=True)
+                continue
             window = None
-            for group in groups:
+            for rack in racks:
+                group = self.rack_hosts[rack]
                 visited += len(group)
-                for host in group:
-                    if host.name in seen:
-                        continue
-                    if racks is None:
-                        seen.add(host.name)
-                    if quick:
-                        if not host.enabled:
-                            continue
-                        room = overlay_free(host)
-                        if (room[0] < need[0] or room[1] < need[1]
-                                or room[2] < need[2]):
-                            continue
-                    self.last_free = None
-                    for rule in filters:
-                        if rule.check(host, bundle, self) is not None:
-                            break
-                    else:
-                        free = self.last_free or overlay_free(host)
-                        cost = 0.0
-                        for scorer, weight in scorers:
-                            cost += weight * scorer.score(host, bundle, self,
-                                                          free)
-                        key = (cost, tiebreak(host.name))
-                        if best_key is None or key < best_key:
-                            best, best_key = host, key
-                if racks is not None and best is not None:
+                scan.hosts(group, seen, remember=False)
+                if scan.host is not None:
                     window = RACK_WINDOW if window is None else window - 1
                     if window <= 0:
                         break
         self.evaluations += visited
-        return (best, best_key[0]) if best is not None else (None, None)
+        if scan.host is None:
+            return None, None
+        return scan.host, scan.cost
 
     def _scope_hosts(self, scope):
         if scope is None:
@@ -500,12 +485,18 @@ class Search:
 
     def _scope_racks(self, scope):
         if scope is None:
-            return [r for z in sorted(self.dc.zones)
-                    for r in self.dc.zones[z].racks]
+            return self._seeded([r for z in sorted(self.dc.zones)
+                                 for r in self.dc.zones[z].racks])
         if scope[0] == 'zone':
             zone = self.dc.zones.get(scope[1])
-            return list(zone.racks) if zone else []
+            return self._seeded(list(zone.racks)) if zone else []
         return [scope[1]] if scope[1] in self.rack_hosts else []
+
+    def _seeded(self, racks):
+        """Racks in the seed's order (scale-out): engines with their own
+        seeds scan, and so pack, different racks first, instead of all
+        racing for the same hosts.  No seed: as given."""
+        return sorted(racks, key=self.tiebreak) if self.seed else racks
 
     def _wide(self, scope):
         """(hosts, None) or, for a scope too big to scan, (None, racks)."""
@@ -540,8 +531,9 @@ class Search:
         near_zones = sorted({s[3] for s in spots if s[3] is not None})
         yield 0, [self.dc.hosts[n] for n in near_hosts
                   if n in self.dc.hosts and in_scope(self.dc.hosts[n])], None
-        yield 1, [h for r in near_racks for h in self.rack_hosts.get(r, ())
-                  if in_scope(h)], None
+        near = [h for r in near_racks for h in self.rack_hosts.get(r, ())]
+        yield 1, (near if scope is None
+                  else [h for h in near if in_scope(h)]), None
         for tier, zones in ((2, near_zones), (3, None)):
             if zones is not None:
                 zone_scopes = [('zone', z) for z in zones

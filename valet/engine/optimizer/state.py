@@ -7,10 +7,15 @@ So tentative assignments live here as deltas over the model's numbers, and
 from the model *minus* the members it moves (``release``), so a resized
 server is credited its old flavor before it is placed again.
 """
+import itertools
+
 from valet.engine.model import bandwidth
 from valet.engine.model import groups as rules
 
 _INF = float('inf')
+# Versions are unique across overlays: caches keyed by (id(overlay),
+# version) must not mistake a new overlay at a freed one's address for it.
+_VERSIONS = itertools.count(1)
 _LEVEL_KEY = {rules.RACK: 'rack', rules.ZONE: 'zone'}
 
 
@@ -36,7 +41,7 @@ class Overlay:
         self.assigned = {}                     # server key -> host name
         self.volumes = {}                      # volume key -> pool name
         self.log = []                          # undo records
-        self.version = 0                       # bumped by every change
+        self.version = next(_VERSIONS)         # renewed by every change
         # Owners of units beyond the model's dedicated index, by level:
         # {unit: {exclusivity group: member delta}} -- tentative members,
         # releases, and groups the model does not know as exclusive yet.
@@ -114,6 +119,12 @@ class Overlay:
                       if name not in base and count > 0)
         return result
 
+    def owned_units(self, level):
+        """(the model's owned units, {unit: owner delta}) at ``level``: a
+        unit in neither (or with an empty delta) has no owners.  Both are
+        live views, looked up instead of merged (there may be many)."""
+        return self.dc.owned_units(level), self.owner_delta[level]
+
     def pool_free(self, pool):
         return pool.capacity_gb - pool.used_gb - self.pool_used.get(
             pool.name, 0)
@@ -163,7 +174,7 @@ class Overlay:
         self.pool_used[pool.name] = self.pool_used.get(pool.name, 0) + (
             volume.size_gb)
         self.volumes[volume.key] = pool.name
-        self.version += 1
+        self.version = next(_VERSIONS)
         if pipes is not None:
             self.add_bandwidth(*pipes)
         self.log.append((volume, pool, pipes))
@@ -179,12 +190,12 @@ class Overlay:
             if hasattr(item, 'size_gb'):
                 self.pool_used[place.name] -= item.size_gb
                 del self.volumes[item.key]
-                self.version += 1
+                self.version = next(_VERSIONS)
             else:
                 self._change(item, place, -1)
 
     def _change(self, bundle, host, sign):
-        self.version += 1
+        self.version = next(_VERSIONS)
         used = self.used.setdefault(host.name, [0, 0, 0])
         used[0] += sign * bundle.vcpus
         used[1] += sign * bundle.memory_mb

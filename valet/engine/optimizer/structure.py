@@ -53,8 +53,7 @@ class RackBundle:
 
     @property
     def size(self):
-        return tuple(sum(b.size[i] for b in self.host_bundles)
-                     for i in range(3))
+        return _total(b.size for b in self.host_bundles)
 
     @property
     def key(self):
@@ -73,8 +72,7 @@ class Cluster:
 
     @property
     def size(self):
-        return tuple(sum(rb.size[i] for rb in self.rack_bundles)
-                     for i in range(3))
+        return _total(rb.size for rb in self.rack_bundles)
 
     @property
     def key(self):
@@ -83,6 +81,16 @@ class Cluster:
     @property
     def servers(self):
         return [s for hb in self.host_bundles for s in hb.servers]
+
+
+def _total(sizes):
+    """The sum of (vcpus, memory_mb, disk_gb) triples, in one pass."""
+    vcpus = memory_mb = disk_gb = 0
+    for size in sizes:
+        vcpus += size[0]
+        memory_mb += size[1]
+        disk_gb += size[2]
+    return (vcpus, memory_mb, disk_gb)
 
 
 class _UnionFind:

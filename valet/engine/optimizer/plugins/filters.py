@@ -18,6 +18,7 @@ class _Rule(framework.Filter):
 
 class Disabled(_Rule):
     name = 'disabled'
+    inline = True           # mirrored by the search's pre-check
 
     def check(self, host, bundle, search):
         return None if host.enabled else self._reject
@@ -96,6 +97,7 @@ class Storage(_Rule):
 class Capacity(_Rule):
     """vCPU, RAM and disk after allocation ratios and standby reserve."""
     name = 'capacity'
+    inline = True           # mirrored by the search's pre-check
 
     def check(self, host, bundle, search):
         free = search.overlay.free(host)
@@ -132,6 +134,26 @@ class Bandwidth(_Rule):
                 return self.reject(reason='uplink of rack %s' % name)
         return None
 
+    def prepare(self, bundle, search):
+        overlay = search.overlay
+        worst = self._worst_case(bundle, search)
+        if worst is None:
+            return super().prepare(bundle, search)
+        nic, racks, uplink_ok = overlay.nic, search.dc.racks, {}
+        check = self.check
+
+        def fits(host):
+            # The fast path of check(), its rack half once per rack.
+            if not host.nic_mbps or (host.nic_mbps - host.nic_used_mbps
+                                     - nic.get(host.name, 0)) >= worst:
+                ok = uplink_ok.get(host.rack)
+                if ok is None:
+                    ok = uplink_ok[host.rack] = overlay.uplink_free(
+                        racks[host.rack]) >= worst
+                if ok:
+                    return None
+            return check(host, bundle, search)
+        return fits
 
     @staticmethod
     def _worst_case(bundle, search):
@@ -181,6 +203,21 @@ class Affinity(_Rule):
                 return self.reject(name)
         return None
 
+    def prepare(self, bundle, search):
+        overlay = search.overlay
+        pinned = []
+        for name, level in search.bundle_groups(bundle)[0]:
+            units = overlay.group_units(name, level)
+            if units:
+                pinned.append((level, units, self.reject(name)))
+
+        def check(host):
+            for level, units, status in pinned:
+                if host.unit(level) not in units:
+                    return status
+            return None
+        return check
+
 
 class Exclusivity(_Rule):
     """Exclusive members only where nobody else is; nobody else where an
@@ -203,6 +240,44 @@ class Exclusivity(_Rule):
                         return self.reject(owner)
         return None
 
+    def prepare(self, bundle, search):
+        own = search.bundle_groups(bundle)[1]
+        if own:
+            return super().prepare(bundle, search)
+        # A bundle outside every exclusivity group: only the owners of the
+        # host's units matter, and few units have any (looked up once per
+        # scan); a rack's or zone's answer holds for all its hosts.
+        overlay, groups = search.overlay, bundle.groups
+        model_hosts, delta_hosts = overlay.owned_units(rules.HOST)
+        shared = [(level,) + overlay.owned_units(level)
+                  for level in (rules.RACK, rules.ZONE)]
+        shared = [item for item in shared if item[1] or item[2]]
+        answers = {}
+        reject = self.reject
+
+        def outsider(level, unit):
+            for owner in sorted(overlay.owners(level, unit)):
+                if owner not in groups:
+                    return reject(owner)
+            return None
+
+        def check(host):
+            name = host.name
+            if name in model_hosts or delta_hosts.get(name):
+                status = outsider(rules.HOST, name)
+                if status is not None:
+                    return status
+            for level, model_units, delta_units in shared:
+                unit = host.unit(level)
+                if unit in model_units or delta_units.get(unit):
+                    key = (level, unit)
+                    if key not in answers:
+                        answers[key] = outsider(level, unit)
+                    if answers[key] is not None:
+                        return answers[key]
+            return None
+        return check
+
 
 class Diversity(_Rule):
     """No two members of a group in one host/rack/zone."""
@@ -217,3 +292,15 @@ class Diversity(_Rule):
             if overlay.group_count(name, level, host.unit(level)) > 0:
                 return self.reject(name)
         return None
+
+    def prepare(self, bundle, search):
+        overlay = search.overlay
+        taken = [(level, overlay.group_units(name, level), self.reject(name))
+                 for name, level in search.bundle_groups(bundle)[2]]
+
+        def check(host):
+            for level, units, status in taken:
+                if units.get(host.unit(level), 0) > 0:
+                    return status
+            return None
+        return check

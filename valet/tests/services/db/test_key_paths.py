@@ -3,10 +3,12 @@
 The functions are the unit tests themselves; collected here they get this
 directory's ``db`` fixture (a real server database) instead of sqlite.
 """
+from valet.tests.unit.db import test_engines
 from valet.tests.unit.db import test_groups
 from valet.tests.unit.db import test_inventory
 from valet.tests.unit.db import test_placements
 from valet.tests.unit.db import test_plans
+from valet.tests.unit.db import test_reconciliation
 from valet.tests.unit.db import test_requests
 
 # Plans: all-or-nothing create, conflicts, release, idempotency, update.
@@ -25,6 +27,10 @@ test_delete_plan_conflict_keeps_plan = \
 test_update_plan = test_plans.test_update_plan
 test_duplicate_orchestration_id_is_invalid = \
     test_plans.test_duplicate_orchestration_id_is_invalid
+test_plan_summary_reads_what_get_plan_reads = \
+    test_plans.test_plan_summary_reads_what_get_plan_reads
+test_read_status_is_list_engines_and_count_plans = \
+    test_engines.test_read_status_is_list_engines_and_count_plans
 
 # Inventory: sync stability, usage never touched, CAS, round trip.
 test_save_inventory_twice_is_stable = \
@@ -60,3 +66,11 @@ test_ad_hoc_placement_errors = test_placements.test_ad_hoc_placement_errors
 # Idempotency answers.
 test_record_and_get = test_requests.test_record_and_get
 test_second_answer_is_refused = test_requests.test_second_answer_is_refused
+
+# Nova notification batches: the hosts' CAS in chunks, find-and-write.
+test_batch_cas_over_many_hosts = \
+    test_reconciliation.test_batch_cas_over_many_hosts
+test_batch_cas_stale_generation_writes_nothing = \
+    test_reconciliation.test_batch_cas_stale_generation_writes_nothing
+test_reconcile_batch_finds_then_writes = \
+    test_reconciliation.test_reconcile_batch_finds_then_writes

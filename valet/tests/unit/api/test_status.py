@@ -79,3 +79,18 @@ def test_engines_are_stale_after_three_of_their_own_intervals():
     model = status.model_summary(views, plans=4)
     assert model == {'engines_alive': 2, 'engines_stale': 1, 'hosts': 5,
                      'plans': 4, 'generation': 4, 'last_sync_at': None}
+
+
+def test_engine_failure_wins_over_database_failure(conf, engine, tmp_path):
+    # The ping and the database read run at once; the answer is the one
+    # they gave when they ran one after the other.
+    from valet.api import deploy
+    from valet.db import api as db_api
+    from valet.tests.unit.api.helpers import Client
+    missing = tmp_path / 'no' / 'such' / 'dir' / 'valet.sqlite'
+    db = db_api.Database('sqlite:///%s' % missing, max_retries=0)
+    client = Client(deploy.make_app(conf, engine, db))
+    engine.failures['ping'] = exception.EngineUnavailable(detail='down')
+    assert_error(client.get('/v1/status'), 503, 'engine_unavailable',
+                 'down')
+    assert client.request('HEAD', '/v1/status').status_int == 503

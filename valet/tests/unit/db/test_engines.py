@@ -2,6 +2,7 @@
 import datetime
 
 from valet.db import engines as db_engines
+from valet.db import plans as db_plans
 from valet.tests.unit.db import helpers
 
 T0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
@@ -43,3 +44,17 @@ def test_purge_forgets_old_engines():
     assert [r['engine_id'] for r in db_engines.list_engines(db, ctx)] == [
         'new']
     assert db_engines.count_plans(db, ctx) == 0
+
+
+def test_read_status_is_list_engines_and_count_plans(db, ctx):
+    assert db_engines.read_status(db, ctx) == ([], 0)
+    db_engines.heartbeat(db, ctx, _row('e2', T0))
+    db_engines.heartbeat(db, ctx, _row('e1', T0, metrics={
+        'heartbeat_interval': 5}))
+    db_plans.create_plan(db, ctx, {'name': 'app', 'stack_id': 's1',
+                                   'project_id': 'p1'}, [])
+    engines, plans = db_engines.read_status(db, ctx)
+    assert engines == db_engines.list_engines(db, ctx)
+    assert [e['engine_id'] for e in engines] == ['e1', 'e2']
+    assert engines[0]['metrics'] == {'heartbeat_interval': 5}
+    assert plans == db_engines.count_plans(db, ctx) == 1

@@ -227,3 +227,27 @@ def test_duplicate_orchestration_id_is_invalid(db, ctx):
     with pytest.raises(exception.InvalidPlan):
         db_plans.update_plan(db, ctx, 'stack-1', placements=[
             helpers.server('new', 'r1h3'), helpers.server('new', 'r1h4')])
+
+
+def test_plan_summary_reads_what_get_plan_reads(db, ctx):
+    _setup(db, ctx)
+    plan = _create(db, ctx)
+    db_plans.update_plan(db, ctx, 'stack-1', placements=[
+        {'orchestration_id': 'web-1', 'reserved': True,
+         'resource_id': 'vm-1'}])
+    plan = db_plans.get_plan(db, ctx, 'stack-1')
+    for ref in (plan['id'], 'stack-1'):
+        assert db_plans.get_plan_summary(db, ctx, ref) == plan
+    assert list(db_plans.get_plan_summary(db, ctx, 'stack-1')[
+        'placements']) == list(plan['placements'])
+    # No placements; and a stack id equal to another plan's id: the id
+    # match wins, as in get_plan.
+    empty = db_plans.create_plan(
+        db, ctx, {'name': 'empty', 'stack_id': plan['id'],
+                  'project_id': 'p2'}, [])
+    assert empty['placements'] == {}
+    assert db_plans.get_plan_summary(db, ctx, empty['id']) == empty
+    assert db_plans.get_plan_summary(db, ctx, plan['id']) == plan
+    assert db_plans.get_plan(db, ctx, plan['id']) == plan
+    with pytest.raises(exception.PlanNotFound):
+        db_plans.get_plan_summary(db, ctx, 'no-such-stack')

@@ -232,3 +232,23 @@ def test_lost_cas_reloads_and_retries(engine):
     apply(engine, h.instance('instance.create.end', 'vm-1', 'r01h01', SMALL))
     assert engine.datacenter.hosts['r01h01'].vcpus_used == 3
     assert db_host(engine, 'r01h01')['vcpus_used'] == 3
+
+
+def test_found_rows_are_the_placement_dicts(engine):
+    """The batch's own query returns what the placements module would,
+    groups included (the model moves group members with them)."""
+    from valet.db import models
+    engine.create_plan(h.ctx(), 'g', 'stack-g', {
+        'ex': h.group('ex', 'exclusivity'),
+        'a': h.server('m1.small', ['ex'])})
+    row = db_placements.list_placements(engine.db, admin(),
+                                        {'stack_id': 'stack-g'})[0]
+    engine.reserve(h.ctx(), None, orchestration_id=row['id'],
+                   instance_uuid='vm-g')
+    found = db_rec.find_instances(engine.db, admin(), ['vm-g', 'vm-none'])
+    with engine.db.reader(admin()) as session:
+        (expected,) = db_placements.to_dicts(
+            session, db_placements.select_placements().where(
+                models.Placement.resource_id == 'vm-g'))
+    assert found == {'vm-g': expected}
+    assert expected['groups'] and expected['stack_id'] == 'stack-g'
