@@ -24,23 +24,24 @@ What is measured, per request (milliseconds):
 * ``GET /v1/plans/{stack}``: policy and a database read; no engine.
 * ``POST /v1/plans`` with ``dry_run``: the engine places 4 servers of a
   diversity group and stores nothing.  Its compute time is measured, not
-  reported by the engine (DESIGN shapes stay as they are): after the HTTP
-  pass, the same number of calls go straight over RPC from this process at
-  the same concurrency and in the same mix as the HTTP pass sends to the
-  engine (a third ``create_plan``, the same dry run; the rest ``ping``);
-  ``compute = p50(create_plan) - p50(ping)``, which includes the engine's
-  queueing behind its decision lock under concurrency.  (The mix used to
-  be half ``create_plan``: a busier engine than in the HTTP pass, so a
-  larger compute estimate and a smaller API latency than the truth.)  The API
-  latency of each dry-run request is ``HTTP time - compute``: it keeps the
-  RPC transport, which the API cannot avoid, and drops only the engine's
-  own work.  The HTTP and RPC passes never overlap, so neither loads the
-  engine for the other.
+  reported by the engine (DESIGN shapes stay as they are): the HTTP pass
+  records how many dry runs each dry run found in flight on arrival (its
+  own included); after it, that many clients (the mean, rounded) send the
+  same dry run straight over RPC from this process, then as many send
+  ``ping``; ``compute = p50(create_plan) - p50(ping)`` at that concurrency,
+  which includes the engine's queueing behind the other dry runs.  (Mixing
+  pings into the RPC pass gave a concurrency that did not match the HTTP
+  pass: pings are quicker than the HTTP requests they stood for, so more
+  dry runs were in flight and the estimate came out larger than the HTTP
+  time.)  The API latency of each dry-run request is ``HTTP time -
+  compute``: it keeps the RPC transport, which the API cannot avoid, and
+  drops only the engine's own work.  The HTTP and RPC passes never overlap,
+  so neither loads the engine for the other.
 
-The "RPC floor" row is the bare ``ping`` calls of the RPC pass, over the
-same RabbitMQ from this process: no HTTP, no database.  Targets (the "all" rows, every
-request of the three kinds): API latency p50 <= 5 ms and p99 <= 15 ms at 1
-client, p50 <= 20 ms at 8 clients.
+The "RPC floor" row is bare ``ping`` calls from as many clients as the HTTP
+pass, over the same RabbitMQ from this process: no HTTP, no database.
+Targets (the "all" rows, every request of the three kinds): API latency
+p50 <= 5 ms and p99 <= 15 ms at 1 client, p50 <= 20 ms at 8 clients.
 """
 import argparse
 import contextlib
@@ -226,6 +227,21 @@ class Run:
         self.lock = threading.Lock()
         self.http = {}          # workload -> [ms]
         self.rpc = {}           # 'ping' / 'create_plan' -> [ms]
+        self.dry_in_flight = 0
+        self.dry_seen = []      # dry runs in flight as each one started
+
+    def dry_run_started(self):
+        with self.lock:
+            self.dry_in_flight += 1
+            self.dry_seen.append(self.dry_in_flight)
+
+    def dry_run_ended(self):
+        with self.lock:
+            self.dry_in_flight -= 1
+
+    def dry_run_concurrency(self):
+        seen = self.dry_seen
+        return max(1, round(sum(seen) / len(seen))) if seen else 1
 
     def add(self, table, key, ms):
         with self.lock:
@@ -247,7 +263,14 @@ def _http_client(port, stack_id, run, count, keep_alive, offset):
                 args = ('GET', '/v1/plans/%s' % stack_id)
             else:
                 args = ('POST', '/v1/plans', dry_run_body('bench-dry'))
-            status, ms, _ = request(port, *args, conn=conn)
+            dry = args[0] == 'POST'
+            if dry:
+                run.dry_run_started()
+            try:
+                status, ms, _ = request(port, *args, conn=conn)
+            finally:
+                if dry:
+                    run.dry_run_ended()
             if status >= 400:
                 raise RuntimeError('%s answered %s' % (workload, status))
             run.add(run.http, workload, ms)
@@ -256,21 +279,19 @@ def _http_client(port, stack_id, run, count, keep_alive, offset):
             conn.close()
 
 
-def _rpc_client(engine, run, count, offset):
-    """The engine's share of _http_client's cycle: create_plan where it
-    posts a dry run, ping for the other two workloads."""
+def _rpc_client(engine, run, count, key, offset):
+    """``count`` direct RPC calls: ``key`` is 'ping', 'create_plan' (the
+    dry run of the HTTP pass) or 'ping@k' (pings beside the latter)."""
     context = valet_context.RequestContext(project_id='bench',
                                            roles=['member'], overwrite=False)
     body = dry_run_body('bench-dry')
-    for i in range(count):
+    for _ in range(count):
         start = time.perf_counter()
-        if not WORKLOADS[(i + offset) % len(WORKLOADS)].startswith('POST'):
-            engine.ping(context)
-            key = 'ping'
-        else:
+        if key == 'create_plan':
             engine.create_plan(context, body['plan_name'], body['stack_id'],
                                body['resources'], dry_run=True)
-            key = 'create_plan'
+        else:
+            engine.ping(context)
         run.add(run.rpc, key, (time.perf_counter() - start) * 1000.0)
 
 
@@ -291,7 +312,12 @@ def measure(port, engine, stack_id, clients, requests, keep_alive=True):
     per_client = max(3, requests // clients)
     _threads(_http_client, clients,
              (port, stack_id, run, per_client, keep_alive))
-    _threads(_rpc_client, clients, (engine, run, max(2, per_client)))
+    _threads(_rpc_client, clients, (engine, run, per_client, 'ping'))
+    dry = run.dry_run_concurrency()
+    # As many dry-run calls as the HTTP pass sent (a third of it).
+    calls = max(3, per_client * clients // len(WORKLOADS) // dry)
+    _threads(_rpc_client, dry, (engine, run, calls, 'create_plan'))
+    _threads(_rpc_client, dry, (engine, run, calls, 'ping@k'))
     return run
 
 
@@ -300,13 +326,15 @@ def rows_of(run, clients):
     floor = percentile(ping, 50)
     # The engine's own work for a dry run at this concurrency.
     compute = max(0.0, percentile(run.rpc.get('create_plan', []), 50)
-                  - floor)
+                  - percentile(run.rpc.get('ping@k', []), 50))
     rows, everything = [], []
     for workload in WORKLOADS:
         engine_ms = compute if workload.startswith('POST') else 0.0
         samples = [(ms, engine_ms) for ms in run.http.get(workload, [])]
         everything.extend(samples)
-        rows.append(_row(workload, clients, samples))
+        label = ('%s, %d in flight' % (workload, run.dry_run_concurrency())
+                 if workload.startswith('POST') else workload)
+        rows.append(_row(label, clients, samples))
     rows.append(_row('all', clients, everything, check=True))
     rows.append(('oslo.messaging ping (RPC floor)', clients, len(ping),
                  floor, percentile(ping, 99), 0.0, None, None, '', ''))
@@ -349,8 +377,9 @@ def print_table(rows, out=None, title=None):
             out.write(line + '\n')
     out.write(line + '\n')
     out.write('All times in ms. API = HTTP - engine compute; engine compute '
-              '= p50 of direct create_plan RPCs - p50 of pings, at the same '
-              'concurrency (0 for status and reads).\n')
+              '= p50 of direct create_plan RPCs - p50 of pings, both at the '
+              'concurrency the dry runs met in the HTTP pass ("k in flight"; '
+              '0 for status and reads).\n')
 
 
 def run(requests=300, clients=(1, 8), transport_url=RABBIT, warmup=20,

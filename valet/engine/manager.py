@@ -21,6 +21,7 @@ from valet.db import requests as db_requests
 from valet import exception
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import request as plan_request
+from valet.engine import heap
 from valet.engine import queries
 from valet.engine import replans
 from valet.engine.sync import refresh as sync_refresh
@@ -84,6 +85,7 @@ class EngineManager:
         self.inventory, marker = db_inventory.load_stored(self.db, ctx)
         sync_refresh.mark(self, marker)
         self._build(ctx)
+        heap.settle()
 
     def _build(self, ctx):
         opt = self.conf.optimizer

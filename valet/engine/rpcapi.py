@@ -9,6 +9,10 @@ API version history:
     1.2 - delete_placement (releases one member's capacity).
     1.3 - schedule_volume takes ``server``: the consumer server of an
           ad-hoc volume, which goes to that server's zone and rack.
+    1.4 - Engines also serve ping and the read-only queries on the query
+          lane, topic ``<topic>-queries`` (see ``query_topic``), so they never
+          wait behind decisions.  Upgrade the engines first: an API pinned
+          below 1.4 (``[upgrade_levels] engine``) keeps using the main topic.
 
 Payloads are plain JSON-able dicts.  Errors come back as
 ``valet.exception`` classes with their code and structured reason.  Calls the
@@ -22,12 +26,23 @@ import oslo_messaging as messaging
 from valet import exception
 from valet import rpc
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 
 # Reconnection attempts to deliver one call while the broker is away
 # (oslo.messaging's default, None, retries forever: a request would hang
 # through a whole RabbitMQ outage instead of failing with a retriable 503).
 DELIVERY_RETRIES = 2
+
+# The first version whose engines serve the query lane.
+QUERY_LANE_VERSION = '1.4'
+
+
+def query_topic(topic):
+    """The query lane of the engines on ``topic``: each engine takes
+    decisions one at a time ([engine] rpc_workers) so that an idle engine
+    gets the next one, and serves ping and the read-only queries here, with
+    a thread each, so that a status check never queues behind a plan."""
+    return '%s-queries' % topic
 
 
 class EngineAPI:
@@ -44,9 +59,18 @@ class EngineAPI:
         self.client = rpc.get_client(transport, target,
                                      version_cap=conf.upgrade_levels.engine,
                                      timeout=timeout)
+        self.query_topic = query_topic(conf.engine.topic)
 
-    def _call(self, context, version, method, **kwargs):
-        cctxt = self.client.prepare(version=version, retry=self.retry)
+    def _query(self, context, version, method, **kwargs):
+        """A read-only call, on the query lane where the engines serve it."""
+        if not self.client.can_send_version(QUERY_LANE_VERSION):
+            return self._call(context, version, method, **kwargs)
+        return self._call(context, QUERY_LANE_VERSION, method,
+                          _topic=self.query_topic, **kwargs)
+
+    def _call(self, context, version, method, _topic=None, **kwargs):
+        cctxt = self.client.prepare(version=version, retry=self.retry,
+                                    **({'topic': _topic} if _topic else {}))
         try:
             return cctxt.call(context, method, **kwargs)
         except messaging.MessagingTimeout as e:
@@ -65,7 +89,7 @@ class EngineAPI:
 
     def ping(self, context):
         """→ {engine_id, version, datacenter, hosts, generation}."""
-        return self._call(context, '1.0', 'ping')
+        return self._query(context, '1.0', 'ping')
 
     def create_plan(self, context, plan_name, stack_id, resources,
                     groups=None, locations=None, dry_run=False):
@@ -132,15 +156,15 @@ class EngineAPI:
 
     def group_members(self, context, group):
         """Where the members of a named group are placed."""
-        return self._call(context, '1.1', 'group_members', group=group)
+        return self._query(context, '1.1', 'group_members', group=group)
 
     def invalid_placements(self, context):
         """Placements that reality (Nova) no longer matches."""
-        return self._call(context, '1.1', 'invalid_placements')
+        return self._query(context, '1.1', 'invalid_placements')
 
     def explain(self, context, stack_id):
         """Why each member of a plan went where it did."""
-        return self._call(context, '1.1', 'explain', stack_id=stack_id)
+        return self._query(context, '1.1', 'explain', stack_id=stack_id)
 
     def delete_placement(self, context, placement_id):
         """Delete one placement (id, orchestration id or resource id) and

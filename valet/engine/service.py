@@ -12,6 +12,7 @@ from valet.db import api as db_api
 from valet.engine.endpoints import base as endpoints
 from valet.engine import heartbeat
 from valet.engine import manager as engine_manager
+from valet.engine import rpcapi
 from valet.engine.notifications import listener as notifications
 from valet.engine.sync import loop as sync_loop
 from valet import rpc
@@ -48,6 +49,7 @@ class EngineService(service.Service):
         self._engine_id = engine_id
         self.manager = None
         self.rpcserver = None
+        self.queryserver = None
         self.heartbeat = None
         self.notifications = None
         self.sync = None
@@ -73,6 +75,14 @@ class EngineService(service.Service):
             self._transport, target, endpoints.all_endpoints(self.manager))
         self.rpcserver.start(
             override_pool_size=self.conf.engine.rpc_workers or None)
+        # The query lane: pings and queries with threads of their own, so
+        # they are answered while this engine works on a decision.
+        self.queryserver = rpc.get_server(
+            self._transport,
+            messaging.Target(topic=rpcapi.query_topic(self.conf.engine.topic),
+                             server=self.manager.engine_id),
+            endpoints.query_endpoints(self.manager))
+        self.queryserver.start()
         self.notifications = notifications.Listener.from_conf(
             self.conf, self.manager)
         if self.notifications is not None:
@@ -92,10 +102,12 @@ class EngineService(service.Service):
         if self.heartbeat is not None:
             self.heartbeat.stop()
             self.heartbeat = None
-        if self.rpcserver is not None:
-            self.rpcserver.stop()
-            self.rpcserver.wait()
-            self.rpcserver = None
+        for name in ('rpcserver', 'queryserver'):
+            server = getattr(self, name)
+            if server is not None:
+                server.stop()
+                server.wait()
+                setattr(self, name, None)
         if self._owns_transport and self._transport is not None:
             self._transport.cleanup()
             self._transport = None

@@ -46,6 +46,7 @@ class PluginEngineAPI(rpcapi.EngineAPI):
         self.client = rpc.get_client(transport, target,
                                      version_cap=conf.valet.version_cap,
                                      timeout=conf.valet.timeout)
+        self.query_topic = rpcapi.query_topic(conf.valet.topic)
 
 
 def get_engine(conf):

@@ -91,3 +91,11 @@ def all_endpoints(manager):
             placements.PlacementEndpoint(manager),
             queries.QueryEndpoint(manager),
             queries.InventoryEndpoint(manager)]
+
+
+def query_endpoints(manager):
+    """The query lane's endpoints (valet.engine.rpcapi.query_topic): ping
+    and the read-only queries, never a decision."""
+    from valet.engine.endpoints import queries
+    from valet.engine.endpoints import status
+    return [status.StatusEndpoint(manager), queries.QueryEndpoint(manager)]

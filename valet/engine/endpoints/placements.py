@@ -5,7 +5,7 @@ from valet.engine.endpoints import base
 
 
 class PlacementEndpoint(base.Endpoint):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     @base.rpc_method
     def reserve(self, ctxt, candidate_hosts, orchestration_id=None,

@@ -5,7 +5,7 @@ from valet.engine.endpoints import base
 
 
 class PlanEndpoint(base.Endpoint):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     @base.rpc_method
     def create_plan(self, ctxt, plan_name, stack_id, resources, groups=None,

@@ -5,7 +5,7 @@ from valet.engine.endpoints import base
 
 
 class QueryEndpoint(base.Endpoint):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     @base.rpc_method
     def group_members(self, ctxt, group):
@@ -21,7 +21,7 @@ class QueryEndpoint(base.Endpoint):
 
 
 class InventoryEndpoint(base.Endpoint):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     @base.rpc_method
     def sync_inventory(self, ctxt):

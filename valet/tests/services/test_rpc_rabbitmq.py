@@ -1,4 +1,5 @@
 """The engine's RPC path over a real RabbitMQ on 127.0.0.1."""
+import threading
 import uuid
 
 import pytest
@@ -30,8 +31,10 @@ def engine_over_rabbit(tmp_path):
                                           db=db, engine_id='rabbit-engine')
     engine.start()
     client_transport = rpc.get_transport(conf, url=RABBIT_URL)
+    api = rpcapi.EngineAPI(conf, client_transport, timeout=30)
+    api.manager = engine.manager     # for the tests that hold its lock
     try:
-        yield rpcapi.EngineAPI(conf, client_transport, timeout=30)
+        yield api
     finally:
         engine.stop()
         client_transport.cleanup()
@@ -89,3 +92,24 @@ def test_timeout_becomes_engine_unavailable(tmp_path):
         assert err.value.code == 503
     finally:
         transport.cleanup()
+
+
+def test_ping_is_answered_while_a_decision_waits(engine_over_rabbit):
+    """The query lane (rpcapi 1.4): with the engine's one decision worker
+    ([engine] rpc_workers = 1) stuck in a plan, a ping still answers."""
+    api = engine_over_rabbit
+    manager = api.manager
+    assert api.client.can_send_version(rpcapi.QUERY_LANE_VERSION)
+    result = {}
+    with manager._lock:          # the decision cannot go on
+        plan = threading.Thread(target=lambda: result.update(
+            plan=api.create_plan(ctx(), 'tt', 'stack-lane', three_tier())))
+        plan.start()
+        # The plan is taken by the engine's only worker and waits.
+        answer = api.ping(ctx())
+        assert answer['engine_id'] == 'rabbit-engine'
+        assert plan.is_alive(), 'the plan should still be waiting'
+    plan.join(30)
+    assert not plan.is_alive()
+    rules.assert_diversity(result['plan']['placements'],
+                           ['web-1', 'web-2', 'web-3'], 'host')
