@@ -1,4 +1,5 @@
 """Helpers shared by the handlers: JSON in and out, request accessors."""
+from concurrent import futures
 import dataclasses
 import functools
 import json
@@ -18,6 +19,8 @@ JSON = 'application/json'
 
 # Longest schema error message returned to the client.
 MAX_MESSAGE = 500
+# Threads of Services.background (per application).
+BACKGROUND_THREADS = 16
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,12 +29,17 @@ class Services:
 
     ``engine_api`` is a valet.engine.rpcapi.EngineAPI (or anything with its
     methods), ``db`` a valet.db.api.Database, ``enforcer`` an
-    oslo_policy Enforcer from valet.policies.enforcer.get_enforcer.
+    oslo_policy Enforcer from valet.policies.enforcer.get_enforcer;
+    ``background`` runs what a handler waits for beside its own work (its
+    threads start on first use).
     """
     conf: object
     engine_api: object
     db: object
     enforcer: object
+    background: futures.Executor = dataclasses.field(
+        default_factory=lambda: futures.ThreadPoolExecutor(
+            BACKGROUND_THREADS, thread_name_prefix='valet-api-background'))
 
 
 def context(req):

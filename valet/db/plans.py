@@ -7,6 +7,7 @@ defines, the capacity it consumes (generation compare-and-swap) and the
 idempotency answer is one transaction: if any part fails, none of it
 happened.
 """
+import types
 import uuid
 
 from oslo_db import exception as db_exc
@@ -125,13 +126,12 @@ def create_plan(db, context, plan, placements, pipes=(), groups=(),
                                        group_ids, plan.get('project_id'))
             _insert_pipes(session, plan_id, pipes)
             # What reading the new plan back would give, without the reads.
-            result = {'id': plan_id, 'name': plan.get('name'),
-                      'stack_id': stack_id,
-                      'project_id': plan.get('project_id'),
-                      'placements': {
-                          key: {k: row[k] for k in _SUMMARY}
-                          for key, row in sorted(placements_db.inserted(
-                              placements, ids).items())}}
+            result = _to_dict(
+                types.SimpleNamespace(id=plan_id, name=plan.get('name'),
+                                      stack_id=stack_id,
+                                      project_id=plan.get('project_id')),
+                [row for _, row in sorted(placements_db.inserted(
+                    placements, ids).items())])
             return _finish(session, plan_id, consumption, request,
                            'create_plan', result)
     except db_exc.DBDuplicateEntry as exc:
@@ -265,10 +265,7 @@ def get_plan_summary(db, context, id_or_stack_id):
     plan_id = next((r.id for r in rows if r.id == id_or_stack_id),
                    rows[0].id)
     rows = [r for r in rows if r.id == plan_id]
-    first = rows[0]
-    return {'id': first.id, 'name': first.name, 'stack_id': first.stack_id,
-            'project_id': first.project_id,
-            'placements': {
-                r.orchestration_id: {k: getattr(r, 'placement_' + k)
-                                     for k in _SUMMARY}
-                for r in rows if r.orchestration_id is not None}}
+    return _to_dict(rows[0], [
+        dict({k: getattr(r, 'placement_' + k) for k in _SUMMARY},
+             orchestration_id=r.orchestration_id)
+        for r in rows if r.orchestration_id is not None])

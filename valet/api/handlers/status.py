@@ -6,9 +6,7 @@ first and keep their shape; ``model`` (and ``engines`` for those the
 ``valet:status:engines`` rule allows) are read from the engines table,
 where every engine writes a heartbeat (valet.engine.heartbeat).
 """
-from concurrent import futures
 import datetime
-import threading
 
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
@@ -89,23 +87,6 @@ def model_summary(views, plans):
     }
 
 
-# Pings run here while the request's thread reads the database: a status
-# request waits for the slower of the two instead of their sum.
-_PINGS = None
-_PINGS_LOCK = threading.Lock()
-PING_THREADS = 16
-
-
-def _pings():
-    global _PINGS
-    if _PINGS is None:
-        with _PINGS_LOCK:
-            if _PINGS is None:
-                _PINGS = futures.ThreadPoolExecutor(
-                    PING_THREADS, thread_name_prefix='valet-api-ping')
-    return _PINGS
-
-
 def _ping_and_read(req, read):
     """(the engine's ping, ``read(db, context)``), once the caller may see
     the status.  Both run at once; the engine's failure (503
@@ -115,7 +96,9 @@ def _ping_and_read(req, read):
     svc = util.services(req)
     policy.authorize(svc.enforcer, context, status_policies.SHOW,
                      {'project_id': context.project_id})
-    ping = _pings().submit(svc.engine_api.ping, context)
+    # The ping runs beside the database read: a status request waits for
+    # the slower of the two instead of their sum.
+    ping = svc.background.submit(svc.engine_api.ping, context)
     try:
         result = _database_read(read, svc.db, context)
     except Exception:

@@ -224,7 +224,7 @@ class Search:
             spot = bandwidth.spot(placement)
             if spot[0] == bandwidth.SERVER:
                 self._freed[spot[1]] = self._freed.get(spot[1], 0) + 1
-        self.bundle_of, self._apart, self._peers = {}, {}, {}
+        self.bundle_of, self._apart, self._per_overlay = {}, {}, {}
         self.backtracks = 0
         # Hosts checked for a bundle so far: what bounds the improvement
         # phase (a count, so the answer does not depend on the machine).
@@ -307,14 +307,27 @@ class Search:
             return (decision_mod.VOLUME, pool.name, pool.rack, pool.zone)
         return self.fixed_spots.get(key)
 
+    def per_overlay(self, name, bundle, compute):
+        """``compute()``, the value ``name`` of ``bundle``, kept until the
+        overlay changes (versions are unique across overlays): the
+        search's own look-ups and the plugins' share this one cache."""
+        key = (name, id(bundle))
+        version = self.overlay.version
+        hit = self._per_overlay.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        self._per_overlay[key] = (version, value)
+        return value
+
     def peers(self, bundle):
         """(placed [(spot, Mbit/s)], Mbit/s to unplaced volumes,
         unplaced [(bundle, Mbit/s, apart)]) of a bundle's pipes, cached
         until the overlay changes."""
-        key = (id(bundle), self.overlay.version, id(self.overlay))
-        cached = self._peers.get(id(bundle))
-        if cached is not None and cached[0] == key:
-            return cached[1]
+        return self.per_overlay('peers', bundle,
+                                lambda: self._peers_of(bundle))
+
+    def _peers_of(self, bundle):
         placed, to_volumes, unplaced = [], 0, []
         assigned = self.overlay.assigned
         for peer, mbps in bundle.pipes:
@@ -328,9 +341,7 @@ class Search:
                 if other is not None and peer not in assigned:
                     unplaced.append((other, mbps, self.apart(bundle, other)))
         unplaced.sort(key=lambda item: -item[1])
-        value = (placed, to_volumes, unplaced)
-        self._peers[id(bundle)] = (key, value)
-        return value
+        return placed, to_volumes, unplaced
 
     def pipe_demand(self, bundle, host):
         """({host: Mbit/s}, {rack: Mbit/s}) that ``bundle`` on ``host``

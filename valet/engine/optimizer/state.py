@@ -13,8 +13,8 @@ from valet.engine.model import bandwidth
 from valet.engine.model import groups as rules
 
 _INF = float('inf')
-# Versions are unique across overlays: caches keyed by (id(overlay),
-# version) must not mistake a new overlay at a freed one's address for it.
+# Versions are unique across overlays: caches keyed by version
+# (Search.per_overlay) must not mistake a new overlay for an old one.
 _VERSIONS = itertools.count(1)
 _LEVEL_KEY = {rules.RACK: 'rack', rules.ZONE: 'zone'}
 

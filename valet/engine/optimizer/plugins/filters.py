@@ -159,12 +159,13 @@ class Bandwidth(_Rule):
     def _worst_case(bundle, search):
         """Total Mbit/s of the bundle's placed pipes if the peers' NICs
         and racks have room for all of them (else None), per overlay."""
+        return search.per_overlay(
+            'bandwidth_worst_case', bundle,
+            lambda: Bandwidth._worst_case_now(bundle, search))
+
+    @staticmethod
+    def _worst_case_now(bundle, search):
         overlay = search.overlay
-        key = (id(bundle), id(overlay), overlay.version)
-        cache = search.__dict__.setdefault('_bandwidth_worst', {})
-        hit = cache.get(id(bundle))
-        if hit is not None and hit[0] == key:
-            return hit[1]
         placed, to_volumes, _ = search.peers(bundle)
         total = to_volumes
         peer_hosts, peer_racks = {}, {}
@@ -184,7 +185,6 @@ class Bandwidth(_Rule):
                 if overlay.uplink_free(search.dc.racks[name]) < mbps:
                     value = None
                     break
-        cache[id(bundle)] = (key, value)
         return value
 
 
