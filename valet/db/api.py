@@ -74,6 +74,31 @@ def _begin_immediately(engine):
     sa.event.listen(engine, 'begin', begin)
 
 
+def _pool_sqlite_file(engine):
+    """Keep sqlite file connections open between transactions.
+
+    oslo.db gives a sqlite file a NullPool: every transaction opens the
+    file, runs its connect listeners (pragmas, functions) and closes it,
+    about as long as a small read itself.  A QueuePool keeps them;
+    pysqlite already allows a file connection to move between threads.
+    """
+    if (engine.url.get_backend_name() != 'sqlite'
+            or not isinstance(engine.pool, sa.pool.NullPool)):
+        return
+    old = engine.pool
+    engine.pool = sa.pool.QueuePool(
+        old._creator, pool_size=_SQLITE_POOL_SIZE, max_overflow=-1,
+        recycle=old._recycle, echo=old.echo,
+        logging_name=old._orig_logging_name,
+        reset_on_return=old._reset_on_return, pre_ping=old._pre_ping,
+        _dispatch=old.dispatch, dialect=old._dialect)
+
+
+# Open sqlite connections kept per engine; more are opened (and closed
+# again) while more threads want one.
+_SQLITE_POOL_SIZE = 5
+
+
 class Database:
     """An engine (pool) plus reader/writer transactions bound to a context.
 
@@ -96,6 +121,7 @@ class Database:
         self._tcm = enginefacade.transaction_context()
         self._tcm.configure(**options)
         self._tcm.append_on_engine_create(_begin_immediately)
+        self._tcm.append_on_engine_create(_pool_sqlite_file)
 
     @classmethod
     def from_conf(cls, conf):

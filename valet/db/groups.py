@@ -4,6 +4,7 @@ A group dict is ``{id, name, description, type, level, project_id,
 members}`` with ``members`` the sorted project ids (none: every project may
 use the group).
 """
+import contextlib
 import uuid
 
 from oslo_db import exception as db_exc
@@ -112,15 +113,30 @@ def list_groups(db, context):
         return _dicts(session, groups)
 
 
+_BY_NAME = []      # get_groups_by_name's statement, built once
+
+
+def _by_name_query():
+    if not _BY_NAME:
+        group = models.Group.__table__.c
+        _BY_NAME.append(
+            sa.select(group.id, group.name, group.description, group.type,
+                      group.level, group.project_id)
+            .where(group.name.in_(sa.bindparam('names', expanding=True))))
+    return _BY_NAME[0]
+
+
 @api.reads
 def get_groups_by_name(db, context, names):
-    """{name: group} for those of ``names`` that exist."""
-    names = set(names)
+    """{name: group} for those of ``names`` that exist.  Every decision
+    looks its groups up: plain rows of a statement built once, not ORM
+    objects."""
+    names = sorted(set(names))
     if not names:
         return {}
     with db.reader(context) as session:
-        groups = session.scalars(
-            sa.select(models.Group).where(models.Group.name.in_(names))).all()
+        groups = session.connection().execute(
+            _by_name_query(), {'names': names}).all()
         return {g['name']: g for g in _dicts(session, groups)}
 
 
@@ -206,11 +222,22 @@ def ensure_groups(session, groups):
 
     An existing group of the same name must have the same type and level.
     """
+    return ensure_swapped_groups(session, groups, ())[0]
+
+
+def ensure_swapped_groups(session, groups, swapped):
+    """:func:`ensure_groups` for a decision that also swaps the generation
+    of the groups named in ``swapped`` from 0 (valet.db.plans).  Those it
+    inserts (in its one-statement path) start at generation 1, what the
+    swap would leave: no other transaction can have changed a row not
+    committed yet, so their swap could not fail.  Returns (name -> id,
+    the names of ``swapped`` inserted at generation 1)."""
     for spec in groups:
         _validate(*(spec.get(k) for k in ('name', 'type', 'level')))
     found = _existing(session, [spec['name'] for spec in groups])
     ids = _insert_new(session, [spec for spec in groups
-                                if spec['name'] not in found])
+                                if spec['name'] not in found], swapped)
+    born_swapped = {name for name in ids if name in swapped}
     for spec in groups:
         name, type, level = (spec.get(k) for k in ('name', 'type', 'level'))
         if name in ids:
@@ -242,38 +269,62 @@ def ensure_groups(session, groups):
                 detail='group %s exists as %s/%s, not %s/%s' % (
                     name, existing.type, existing.level, type, level))
         ids[name] = existing.id
-    return ids
+    return ids, born_swapped
+
+
+_GROUPS = models.Group.__table__
+# Statements built once (see valet.db.inventory._CAS_STATEMENTS).
+_EXISTING = sa.select(_GROUPS.c.name, _GROUPS.c.id, _GROUPS.c.type,
+                      _GROUPS.c.level).where(
+    _GROUPS.c.name.in_(sa.bindparam('names', expanding=True)))
+_INSERT_GROUPS = sa.insert(_GROUPS)
+_INSERT_MEMBERS = sa.insert(models.GroupMember.__table__)
 
 
 def _existing(session, names):
     """name -> (id, type, level) row of the groups that exist: one read."""
     if not names:
         return {}
-    G = models.Group
-    return {row.name: row for row in session.execute(
-        sa.select(G.name, G.id, G.type, G.level).where(G.name.in_(names)))}
+    return {row.name: row for row in session.connection().execute(
+        _EXISTING, {'names': sorted(set(names))})}
 
 
-def _insert_new(session, specs):
-    """Insert the groups of ``specs`` (none exists yet) in one statement;
-    name -> id, or {} if a concurrent creator won one of them (the caller
-    then takes them one by one)."""
+def _savepoint(session):
+    """A savepoint around a statement that may lose a race to a
+    concurrent creator, so that its duplicate-key error does not abort
+    the caller's transaction -- except on MySQL, where a failed statement
+    is rolled back alone (InnoDB statement atomicity) and the transaction
+    goes on: two round trips saved."""
+    if session.get_bind().dialect.name == 'mysql':
+        return contextlib.nullcontext()
+    return session.begin_nested()
+
+
+def _insert_new(session, specs, swapped=()):
+    """Insert the groups of ``specs`` (none exists yet) in one statement,
+    those named in ``swapped`` at generation 1 (as the swap would have left
+    them, updated_at included); name -> id, or {} if a concurrent creator
+    won one of them (the caller then takes them one by one)."""
     if not specs:
         return {}
+    now = models._utcnow()
     rows = [{'id': str(uuid.uuid4()), 'name': spec['name'],
              'type': spec['type'], 'level': spec['level'],
              'description': spec.get('description'),
-             'project_id': spec.get('project_id')} for spec in specs]
+             'project_id': spec.get('project_id'),
+             'generation': 1 if spec['name'] in swapped else 0,
+             'updated_at': now if spec['name'] in swapped else None}
+            for spec in specs]
     members = [{'group_id': row['id'], 'project_id': project}
                for row, spec in zip(rows, specs)
                for project in sorted(set(spec.get('members') or ()))]
     try:
-        # A savepoint, so that losing a race to a concurrent creator does
-        # not abort the caller's transaction.
-        with session.begin_nested():
-            session.execute(sa.insert(models.Group), rows)
-            if members:
-                session.execute(sa.insert(models.GroupMember), members)
+        with _savepoint(session):
+            # The connection in the savepoint (the session begins it).
+            session.connection().execute(_INSERT_GROUPS, rows)
     except db_exc.DBDuplicateEntry:
         return {}
+    # The groups are new (fresh ids): their members cannot collide.
+    if members:
+        session.connection().execute(_INSERT_MEMBERS, members)
     return {row['name']: row['id'] for row in rows}

@@ -108,16 +108,76 @@ class Consumption:
             for kind in self._DELTAS})
 
 
+# Built statements of _cas and _cas_rows by (table, columns, width): a
+# fresh expression per call (and its cache key, hashed again on every
+# execution) cost more CPU than running it; a statement built once hits
+# SQLAlchemy's compiled cache at no cost.
+_CAS_STATEMENTS = {}
+
+
+def _cas_width(count):
+    """The rows a _cas_rows statement takes: ``count`` up to 16, else the
+    next multiple of 16 (the rest are NULL names, which match no row), so
+    that few statements are ever built and few parameters are wasted."""
+    return count if count <= 16 else -(-count // 16) * 16
+
+
+def _cas_statement(table, columns):
+    """UPDATE one row ``:p_name`` if its generation is ``:p_generation``,
+    adding ``:d_<column>`` to each column."""
+    key = (table.name, columns, None)
+    statement = _CAS_STATEMENTS.get(key)
+    if statement is None:
+        c = table.c
+        values = {column: c[column] + sa.bindparam('d_' + column,
+                                                   type_=sa.Integer)
+                  for column in columns}
+        values['generation'] = c.generation + 1
+        statement = _CAS_STATEMENTS[key] = (
+            sa.update(table)
+            .where(c.name == sa.bindparam('p_name', type_=sa.String),
+                   c.generation == sa.bindparam('p_generation',
+                                                type_=sa.Integer))
+            .values(values))
+    return statement
+
+
+def _cas_rows_statements(table, columns, width):
+    """(locking read, UPDATE) of _cas_rows for ``width`` rows named
+    ``:n<i>``, expected at generation ``:g<i>``, each column getting
+    ``:<column>_<i>``: a CASE on the name, as one statement."""
+    key = (table.name, columns, width)
+    statements = _CAS_STATEMENTS.get(key)
+    if statements is None:
+        c = table.c
+        names = [sa.bindparam('n%d' % i, type_=sa.String)
+                 for i in range(width)]
+
+        def by_name(prefix, else_):
+            return sa.case(*[(names[i], sa.bindparam('%s%d' % (prefix, i),
+                                                     type_=sa.Integer))
+                             for i in range(width)],
+                           value=c.name, else_=else_)
+        values = {column: c[column] + by_name(column + '_', 0)
+                  for column in columns}
+        values['generation'] = c.generation + 1
+        statements = _CAS_STATEMENTS[key] = (
+            sa.select(c.name, c.generation).where(c.name.in_(names))
+            .order_by(c.name).with_for_update(),
+            sa.update(table)
+            .where(c.name.in_(names), c.generation == by_name('g', None))
+            .values(values))
+    return statements
+
+
 def _cas(session, model, name, generation, increments):
     """One compare-and-swap UPDATE; True if it hit the row."""
-    values = {column: getattr(model, column) + amount
-              for column, amount in increments.items()}
-    values['generation'] = model.generation + 1
-    result = session.execute(
-        sa.update(model)
-        .where(model.name == name, model.generation == generation)
-        .values(**values)
-        .execution_options(synchronize_session=False))
+    # Adding 0 changes nothing: such columns are left out of the SET.
+    columns = tuple(sorted(c for c, amount in increments.items() if amount))
+    params = {'d_' + column: increments[column] for column in columns}
+    params.update(p_name=name, p_generation=generation)
+    result = session.connection().execute(
+        _cas_statement(model.__table__, columns), params)
     return result.rowcount == 1
 
 
@@ -133,30 +193,43 @@ def _cas_rows(session, model, rows):
         name, generation, increments = rows[0]
         return [] if _cas(session, model, name, generation,
                           increments) else [name]
-    names = [name for name, _, _ in rows]
-    current = dict(session.execute(
-        sa.select(model.name, model.generation)
-        .where(model.name.in_(names)).order_by(model.name)
-        .with_for_update()).all())
+    read, update, params = _cas_rows_params(model, rows)
+    connection = session.connection()
+    current = dict(connection.execute(read, params).all())
     # A row that does not exist is stale.
     stale = [name for name, generation, _ in rows
              if name not in current or current[name] != generation]
     if stale:
         return stale
-    values = {column: getattr(model, column) + sa.case(
-        {name: increments.get(column, 0) for name, _, increments in rows},
-        value=model.name, else_=0)
-        for column in sorted({c for _, _, inc in rows for c in inc})}
-    values['generation'] = model.generation + 1
-    result = session.execute(
-        sa.update(model)
-        .where(model.name.in_(names), model.generation == sa.case(
-            {name: generation for name, generation, _ in rows},
-            value=model.name))
-        .values(**values)
-        .execution_options(synchronize_session=False))
+    result = connection.execute(update, params)
     # The rows are locked: every one matches (else call them all stale).
-    return [] if result.rowcount == len(rows) else names
+    return [] if result.rowcount == len(rows) else [name for name, _, _
+                                                    in rows]
+
+
+def _cas_rows_params(model, rows):
+    """(locking read, UPDATE, their parameters) for ``rows`` (see
+    _cas_rows).  valet.db.reconciliation runs the UPDATE alone."""
+    # Adding 0 changes nothing: columns no row changes are left out.
+    columns = tuple(sorted({c for _, _, inc in rows
+                            for c, amount in inc.items() if amount}))
+    width = _cas_width(len(rows))
+    read, update = _cas_rows_statements(model.__table__, columns, width)
+    params = {}
+    for i in range(width):
+        name, generation, increments = (rows[i] if i < len(rows)
+                                        else (None, None, {}))
+        params['n%d' % i] = name
+        params['g%d' % i] = generation
+        for column in columns:
+            params['%s_%d' % (column, i)] = increments.get(column, 0)
+    return read, update, params
+
+
+def host_increments(delta):
+    """The usage columns a HostDelta adds to."""
+    return {'vcpus_used': delta.vcpus, 'memory_mb_used': delta.memory_mb,
+            'disk_gb_used': delta.disk_gb, 'nic_used_mbps': delta.nic_mbps}
 
 
 # Rows are locked in one order everywhere (racks, hosts, pools; by name),
@@ -165,9 +238,7 @@ def _cas_rows(session, model, rows):
 # inventory sync never touches them).
 _CAS_COLUMNS = (
     ('racks', models.Rack, lambda d: {'uplink_used_mbps': d.uplink_mbps}),
-    ('hosts', models.Host, lambda d: {
-        'vcpus_used': d.vcpus, 'memory_mb_used': d.memory_mb,
-        'disk_gb_used': d.disk_gb, 'nic_used_mbps': d.nic_mbps}),
+    ('hosts', models.Host, host_increments),
     ('pools', models.Pool, lambda d: {'used_gb': d.size_gb}),
 )
 
@@ -315,10 +386,6 @@ def _save(session, inventory):
     return changed
 
 
-def _named(query, model, names):
-    return query if names is None else query.where(model.name.in_(names))
-
-
 @api.reads
 def generation_totals(db, context):
     """``(hosts, racks, pools)``: the sum of each table's generations
@@ -355,44 +422,123 @@ def host_generations_by_rack(db, context):
                 for name, total, count in session.execute(query)}
 
 
+def _sync_marker_id():
+    E = models.Event.__table__.c
+    return (sa.select(E.id).where(E.kind == SYNC_EVENT)
+            .order_by(E.id.desc()).limit(1).scalar_subquery())
+
+
+def _catch_up_queries():
+    """``(by rack, marker only)``: the statements of
+    :func:`catch_up_marks`, built once."""
+    H, R = models.Host.__table__.c, models.Rack.__table__.c
+    marker = _sync_marker_id()
+    by_rack = (sa.select(R.name, sa.func.coalesce(sa.func.sum(H.generation),
+                                                  0),
+                         sa.func.count(H.id), marker)
+               .select_from(models.Host.__table__.join(
+                   models.Rack.__table__, R.id == H.rack_id))
+               .group_by(R.name))
+    return by_rack, sa.select(marker)
+
+
+_CATCH_UP = []
+
+
+@api.reads
+def catch_up_marks(db, context, racks=True):
+    """``(sync marker id, {rack: (sum, count)} or None)`` in one
+    statement: the id of the newest stored inventory sync (None: none)
+    and, if ``racks``, what :func:`host_generations_by_rack` answers --
+    the first reads of an engine catching up."""
+    if not _CATCH_UP:
+        _CATCH_UP.append(_catch_up_queries())
+    by_rack, marker_only = _CATCH_UP[0]
+    with db.reader(context) as session:
+        connection = session.connection()
+        if racks:
+            rows = connection.execute(by_rack).all()
+            if rows:        # the marker is on every row
+                return rows[0][3], {name: (int(total), int(count))
+                                    for name, total, count, _ in rows}
+        marker = connection.execute(marker_only).scalar()
+    return marker, {} if racks else None
+
+
 @api.reads
 def load_state(db, context, hosts=None, pools=None, racks=None,
-               host_racks=None):
+               host_racks=None, unchanged=None):
     """Generations and Valet's usage, for all or the named rows
     (``host_racks``: only the hosts of these racks; an empty list of names
-    reads nothing of that kind).
+    reads nothing of that kind; ``unchanged``: ``{host: generation}`` the
+    caller holds, hosts still at that generation are left out).
 
     ``{'hosts': {name: {generation, vcpus_used, memory_mb_used,
     disk_gb_used, nic_used_mbps, enabled}}, 'pools': {name: {generation,
     used_gb}}, 'racks': {name: {generation, uplink_used_mbps}}}``
     """
-    H, P, R = models.Host, models.Pool, models.Rack
-    host_query = _named(sa.select(
-        H.name, H.generation, H.vcpus_used, H.memory_mb_used,
-        H.disk_gb_used, H.nic_used_mbps, H.enabled), H, hosts)
-    if host_racks is not None:
-        host_query = host_query.where(H.rack_id.in_(
-            sa.select(R.id).where(R.name.in_(host_racks))))
-    def rows(query, *filters):
+    def rows(kind, *filters):
         # No names, no rows: spare the round trip.
         if any(f is not None and not f for f in filters):
             return []
-        return session.execute(query)
+        given = tuple(f is not None for f in filters)
+        params = {'names%d' % i: sorted(f) for i, f in enumerate(filters)
+                  if f is not None}
+        return connection.execute(_state_query(kind, given), params).all()
     with db.reader(context) as session:
-        host_rows = rows(host_query, hosts, host_racks)
-        pool_rows = rows(_named(sa.select(
-            P.name, P.generation, P.used_gb), P, pools), pools)
-        rack_rows = rows(_named(sa.select(
-            R.name, R.generation, R.uplink_used_mbps), R, racks), racks)
+        connection = session.connection()
+        host_rows = rows('hosts', hosts, host_racks, None if not unchanged
+                         else [(n, g) for n, g in unchanged.items()])
+        pool_rows = rows('pools', pools)
+        rack_rows = rows('racks', racks)
         return {
-            'hosts': {r.name: {k: v for k, v in r._asdict().items()
-                               if k != 'name'} for r in host_rows},
-            'pools': {r.name: {'generation': r.generation,
-                               'used_gb': r.used_gb} for r in pool_rows},
-            'racks': {r.name: {'generation': r.generation,
-                               'uplink_used_mbps': r.uplink_used_mbps}
-                      for r in rack_rows},
+            'hosts': {name: {'generation': generation,
+                             'vcpus_used': vcpus, 'memory_mb_used': memory,
+                             'disk_gb_used': disk, 'nic_used_mbps': nic,
+                             'enabled': enabled}
+                      for name, generation, vcpus, memory, disk, nic,
+                      enabled in host_rows},
+            'pools': {name: {'generation': generation, 'used_gb': used}
+                      for name, generation, used in pool_rows},
+            'racks': {name: {'generation': generation,
+                             'uplink_used_mbps': used}
+                      for name, generation, used in rack_rows},
         }
+
+
+_STATE_QUERIES = {}     # (kind, which filters are given) -> statement
+
+
+def _state_query(kind, given):
+    """The Core select of :func:`load_state` for ``kind``, filtered by
+    the names (and for hosts, rack names) ``given`` says, as expanding
+    parameters ``names0``, ``names1``: built once per shape."""
+    query = _STATE_QUERIES.get((kind, given))
+    if query is not None:
+        return query
+    H, P, R = (t.__table__.c for t in (models.Host, models.Pool,
+                                       models.Rack))
+    if kind == 'hosts':
+        query = sa.select(H.name, H.generation, H.vcpus_used,
+                          H.memory_mb_used, H.disk_gb_used,
+                          H.nic_used_mbps, H.enabled)
+        name = H.name
+    elif kind == 'pools':
+        query, name = sa.select(P.name, P.generation, P.used_gb), P.name
+    else:
+        query = sa.select(R.name, R.generation, R.uplink_used_mbps)
+        name = R.name
+    if given[0]:
+        query = query.where(name.in_(sa.bindparam('names0', expanding=True)))
+    if len(given) > 1 and given[1]:
+        query = query.where(H.rack_id.in_(
+            sa.select(R.id).where(R.name.in_(
+                sa.bindparam('names1', expanding=True)))))
+    if len(given) > 2 and given[2]:
+        query = query.where(sa.tuple_(H.name, H.generation).not_in(
+            sa.bindparam('names2', expanding=True)))
+    _STATE_QUERIES[kind, given] = query
+    return query
 
 
 EXTERNAL_SERVER_PREFIX = 'external:'

@@ -104,6 +104,8 @@ class Placement(TimestampMixin, Base):
             name='uniq_placements0plan_id0orchestration_id'),
         sa.Index('ix_placements_orchestration_id', 'orchestration_id'),
         sa.Index('ix_placements_resource_id', 'resource_id'),
+        # An engine catching up reads the placements on moved hosts.
+        sa.Index('ix_placements_location', 'location'),
         TABLE_ARGS,
     )
     id = orm.mapped_column(sa.String(36), primary_key=True)

@@ -117,6 +117,12 @@ _INSERT_DEFAULTS = {'resource_id': None, 'kind': 'server', 'location': None,
                     'project_id': None, 'meta': {}, 'name': None}
 
 
+# Core statements built once: the ORM's bulk insert (and a statement
+# built per call) cost more CPU than the insert itself.
+_INSERT_PLACEMENTS = sa.insert(models.Placement.__table__)
+_INSERT_LINKS = sa.insert(models.PlacementGroup.__table__)
+
+
 def insert(session, plan_id, placements, group_ids=None, project_id=None):
     """Insert placement dicts (with ``groups: [names]``) into a plan (or
     none: ad-hoc); returns their ids by orchestration id.  ``group_ids``
@@ -126,6 +132,7 @@ def insert(session, plan_id, placements, group_ids=None, project_id=None):
     the placements, one for their group links.
     """
     ids, rows, names = {}, [], set()
+    now = models._utcnow()
     for placement in placements:
         if not placement.get('orchestration_id'):
             raise exception.Invalid(detail='a placement needs an '
@@ -133,21 +140,23 @@ def insert(session, plan_id, placements, group_ids=None, project_id=None):
         values = dict(_INSERT_DEFAULTS, **_values(placement))
         if values['project_id'] is None:
             values['project_id'] = project_id
+        # The table's column is 'metadata' (the ORM attribute 'meta').
+        values['metadata'] = values.pop('meta')
         values.update(id=placement.get('id') or str(uuid.uuid4()),
-                      plan_id=plan_id,
-                      created_at=models._utcnow())
+                      plan_id=plan_id, created_at=now)
         rows.append(values)
         names.update(placement.get('groups') or ())
         ids[values['orchestration_id']] = values['id']
     if not rows:
         return ids
-    session.execute(sa.insert(models.Placement), rows)
+    connection = session.connection()
+    connection.execute(_INSERT_PLACEMENTS, rows)
     known = _group_ids(session, names, group_ids)
     links = [{'placement_id': row_id, 'group_id': known[name]}
              for placement, row_id in zip(placements, (r['id'] for r in rows))
              for name in sorted(set(placement.get('groups') or ()))]
     if links:
-        session.execute(sa.insert(models.PlacementGroup), links)
+        connection.execute(_INSERT_LINKS, links)
     return ids
 
 
@@ -338,6 +347,92 @@ def load_group_rules(db, context):
                 in session.connection().execute(
                     sa.select(group.name, group.type, group.level,
                               group.generation))}
+
+
+def _group_changes_query(recent):
+    """Totals of every group (one row, ``name`` NULL) and the rules of the
+    groups stamped since the ``since`` parameter (all, if not
+    ``recent``), in one statement: on PostgreSQL READ COMMITTED one
+    snapshot, so the rows can be checked against the totals."""
+    group = models.Group.__table__.c
+    stamp = sa.func.coalesce(group.updated_at, group.created_at)
+    totals = sa.select(
+        sa.null(), sa.null(), sa.null(), sa.func.count(),
+        sa.func.coalesce(sa.func.sum(group.generation), 0),
+        sa.func.max(stamp))
+    # No stamp on these rows: a datetime costs more to parse than the rest.
+    rules = sa.select(group.name, group.type, group.level, group.generation,
+                      sa.null(), sa.null())
+    if recent:
+        rules = rules.where(stamp >= sa.bindparam('since'))
+    return sa.union_all(totals, rules)
+
+
+_GROUP_CHANGES = {}     # recent (bool) -> the statement, built once
+
+
+@api.reads
+def group_changes(db, context, since=None):
+    """``(rules, (count, generation sum, newest stamp))``: the rules of
+    the groups created or updated at or after the naive-UTC ``since``
+    (every group if None), as :func:`load_group_rules` gives them, and
+    the totals of all groups, read together.  Stamps come from the
+    writers' clocks: they only tell which rows to read, and a caller
+    proves it missed none by the totals (generations only grow)."""
+    recent = since is not None
+    query = _GROUP_CHANGES.get(recent)
+    if query is None:
+        query = _GROUP_CHANGES[recent] = _group_changes_query(recent)
+    rules, totals = {}, None
+    with db.reader(context) as session:
+        rows = session.connection().execute(
+            query, {'since': since} if recent else {})
+        for name, kind, level, generation, total, stamp in rows:
+            if name is None:
+                totals = (int(generation), int(total), stamp)
+            else:
+                rules[name] = {'type': kind, 'level': level,
+                               'generation': generation}
+    return rules, totals
+
+
+def _occupancy_query():
+    P = models.Placement.__table__.c
+    links = models.PlacementGroup.__table__.c
+    group = models.Group.__table__.c
+    return (sa.select(P.id, P.location, group.name)
+            .select_from(models.Placement.__table__
+                         .outerjoin(models.PlacementGroup.__table__,
+                                    links.placement_id == P.id)
+                         .outerjoin(models.Group.__table__,
+                                    group.id == links.group_id))
+            .where(P.kind == 'server',
+                   P.location.in_(sa.bindparam('hosts', expanding=True))))
+
+
+_OCCUPANCY = []         # the statement, built once
+
+
+@api.reads
+def load_occupancy(db, context, hosts):
+    """The servers placed on ``hosts``, with only what occupancy needs
+    (``{'kind', 'location', 'groups'}``): what an engine catching up
+    reads of the hosts other engines changed (usage comes with the
+    hosts' rows).  One statement, one row per server and group."""
+    if not _OCCUPANCY:
+        _OCCUPANCY.append(_occupancy_query())
+    servers = {}
+    with db.reader(context) as session:
+        rows = session.connection().execute(
+            _OCCUPANCY[0], {'hosts': sorted(hosts)})
+        for placement_id, location, group in rows:
+            server = servers.get(placement_id)
+            if server is None:
+                server = servers[placement_id] = {
+                    'kind': 'server', 'location': location, 'groups': []}
+            if group is not None:
+                server['groups'].append(group)
+    return list(servers.values())
 
 
 @api.writes

@@ -7,6 +7,7 @@ defines, the capacity it consumes (generation compare-and-swap) and the
 idempotency answer is one transaction: if any part fails, none of it
 happened.
 """
+import dataclasses
 import types
 import uuid
 
@@ -63,6 +64,11 @@ def _dicts(session, plans, full=False):
     return [_to_dict(p, by_plan[p.id], full) for p in plans]
 
 
+# Core statements built once (see valet.db.inventory._CAS_STATEMENTS).
+_INSERT_PLAN = sa.insert(models.Plan.__table__)
+_INSERT_PIPES = sa.insert(models.Pipe.__table__)
+
+
 def _insert_pipes(session, plan_id, pipes):
     rows = [{'id': pipe.get('id') or str(uuid.uuid4()), 'plan_id': plan_id,
              'name': pipe.get('name'), 'source': pipe['source'],
@@ -70,7 +76,7 @@ def _insert_pipes(session, plan_id, pipes):
              'bandwidth_mbps': pipe.get('bandwidth_mbps') or 0}
             for pipe in pipes]
     if rows:
-        session.execute(sa.insert(models.Pipe), rows)
+        session.connection().execute(_INSERT_PIPES, rows)
 
 
 def _finish(session, plan_id, consumption, request, action, result=None):
@@ -86,6 +92,24 @@ def _finish(session, plan_id, consumption, request, action, result=None):
                                request.get('stack_id', result['stack_id']),
                                result)
     return result
+
+
+def _ensure_groups(session, groups, consumption):
+    """ensure_groups; returns (name -> id, the consumption left to apply).
+    A group this transaction inserts needs no compare-and-swap of its
+    generation (no other transaction can have changed a row not committed
+    yet): it is inserted at the generation the swap would leave and left
+    out of the consumption -- two statements fewer for a stack that
+    defines its groups."""
+    swapped = {name for name, generation
+               in (consumption.groups if consumption else {}).items()
+               if generation == 0}
+    ids, born = groups_db.ensure_swapped_groups(session, groups, swapped)
+    if born:
+        consumption = dataclasses.replace(consumption, groups={
+            name: generation for name, generation
+            in consumption.groups.items() if name not in born})
+    return ids, consumption
 
 
 def _duplicate(exc, stack_id):
@@ -117,11 +141,12 @@ def create_plan(db, context, plan, placements, pipes=(), groups=(),
         with db.writer(context) as session:
             # No look-up of the stack first: the unique key on stack_id
             # refuses a second plan (_duplicate: PlanExists).
-            group_ids = groups_db.ensure_groups(session, groups)
+            group_ids, consumption = _ensure_groups(session, groups,
+                                                    consumption)
             plan_id = plan.get('id') or str(uuid.uuid4())
-            session.execute(sa.insert(models.Plan).values(
-                id=plan_id, name=plan.get('name'), stack_id=stack_id,
-                project_id=plan.get('project_id')))
+            session.connection().execute(_INSERT_PLAN, {
+                'id': plan_id, 'name': plan.get('name'),
+                'stack_id': stack_id, 'project_id': plan.get('project_id')})
             ids = placements_db.insert(session, plan_id, placements,
                                        group_ids, plan.get('project_id'))
             _insert_pipes(session, plan_id, pipes)
@@ -167,7 +192,8 @@ def update_plan(db, context, id_or_stack_id, placements=(), removed=(),
     try:
         with db.writer(context) as session:
             plan = _find(session, id_or_stack_id)
-            group_ids = groups_db.ensure_groups(session, groups)
+            group_ids, consumption = _ensure_groups(session, groups,
+                                                    consumption)
             _upsert_placements(session, plan, placements, removed,
                                group_ids)
             if pipes is not None:
@@ -184,6 +210,23 @@ def update_plan(db, context, id_or_stack_id, placements=(), removed=(),
 def get_plan(db, context, id_or_stack_id):
     with db.reader(context) as session:
         return _dicts(session, [_find(session, id_or_stack_id)])[0]
+
+
+_EXISTS_QUERY = (
+    sa.select(models.Plan.__table__.c.id)
+    .where(sa.or_(models.Plan.__table__.c.id == sa.bindparam('ref'),
+                  models.Plan.__table__.c.stack_id == sa.bindparam('ref')))
+    .limit(1))
+
+
+@api.reads
+def plan_exists(db, context, id_or_stack_id):
+    """Whether :func:`get_plan` would find a plan: one read of the keys
+    (both indexed), no placements and no ORM objects.  The engine asks it
+    before deciding a new stack."""
+    with db.reader_connection(context) as connection:
+        return connection.execute(
+            _EXISTS_QUERY, {'ref': id_or_stack_id}).first() is not None
 
 
 @api.reads

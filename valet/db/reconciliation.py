@@ -49,6 +49,15 @@ _DELETE_PLACEMENTS = sa.delete(_PLACEMENTS).where(
     _PLACEMENTS.c.id.in_(sa.bindparam('ids', expanding=True)))
 _INSERT_EVENTS = sa.insert(_EVENTS)
 _UPDATES = {}        # changed columns -> UPDATE statement
+_HOSTS_TABLE = models.Host.__table__
+_ENABLE_HOST = (
+    sa.update(_HOSTS_TABLE)
+    .where(_HOSTS_TABLE.c.name == sa.bindparam('p_name', type_=sa.String))
+    .values(enabled=sa.bindparam('p_enabled', type_=sa.Boolean),
+            generation=_HOSTS_TABLE.c.generation + 1))
+_HOST_GENERATIONS = sa.select(
+    _HOSTS_TABLE.c.name, _HOSTS_TABLE.c.generation).where(
+    _HOSTS_TABLE.c.name.in_(sa.bindparam('names', expanding=True)))
 
 
 @api.reads
@@ -67,7 +76,7 @@ def _find(session, uuids):
     if not uuids:
         return {}
     rows = {}
-    for row in session.execute(
+    for row in session.connection().execute(
             _FIND, {'by_resource': uuids, 'by_orchestration': uuids}):
         placement = rows.get(row.id)
         if placement is None:
@@ -121,31 +130,29 @@ def apply_batch(db, context, consumption=None, inserts=(), updates=(),
 
 def _write(session, consumption=None, inserts=(), updates=(), deletes=(),
            hosts_enabled=None, events=()):
-    """apply_batch in the caller's transaction."""
+    """apply_batch in the caller's transaction.  Core statements on the
+    session's connection: the ORM session adds nothing to them."""
     generations = {'hosts': {}, 'pools': {}, 'racks': {}}
+    connection = session.connection()
     if inserts:
         _insert_placements(session, inserts)
     if updates:
         _update_placements(session, updates)
     if deletes:
-        session.execute(_DELETE_PLACEMENTS, {'ids': sorted(deletes)})
+        connection.execute(_DELETE_PLACEMENTS, {'ids': sorted(deletes)})
     if consumption is not None:
         for kind, names in _cas(session, consumption).items():
             generations.setdefault(kind, {}).update(names)
     if hosts_enabled:
-        H = models.Host
-        for name, enabled in sorted(hosts_enabled.items()):
-            session.execute(
-                sa.update(H).where(H.name == name)
-                .values(enabled=bool(enabled),
-                        generation=H.generation + 1)
-                .execution_options(synchronize_session=False))
-        generations['hosts'].update(session.execute(
-            sa.select(H.name, H.generation)
-            .where(H.name.in_(sorted(hosts_enabled)))).all())
+        names = sorted(hosts_enabled)
+        for name in names:
+            connection.execute(_ENABLE_HOST, {
+                'p_name': name, 'p_enabled': bool(hosts_enabled[name])})
+        generations['hosts'].update(connection.execute(
+            _HOST_GENERATIONS, {'names': names}).all())
     if events:
         now = models._utcnow()
-        session.execute(_INSERT_EVENTS, [
+        connection.execute(_INSERT_EVENTS, [
             {'kind': kind, 'payload': payload, 'created_at': now}
             for kind, payload in events])
     return generations
@@ -159,15 +166,15 @@ def _insert_placements(session, placements):
         return
     now = models._utcnow()
     rows = []
+    columns = db_placements.COLUMNS
     for placement in placements:
         row = dict(db_placements._INSERT_DEFAULTS, id=str(uuid.uuid4()),
-                   plan_id=None, created_at=now, updated_at=None)
-        row.update((k, placement[k]) for k in db_placements.COLUMNS
-                   if k in placement)
+                   plan_id=None, created_at=now)
+        row.update((k, placement[k]) for k in columns if k in placement)
         row['metadata'] = row.pop('meta', None) or placement.get(
             'metadata') or {}
         rows.append(row)
-    session.execute(_INSERT_PLACEMENTS, rows)
+    session.connection().execute(_INSERT_PLACEMENTS, rows)
 
 
 def _update_placements(session, updates):
@@ -186,7 +193,7 @@ def _update_placements(session, updates):
                 sa.update(_PLACEMENTS)
                 .where(_PLACEMENTS.c.id == sa.bindparam('p_id'))
                 .values({c: sa.bindparam('v_' + c) for c in columns}))
-        session.execute(statement, params)
+        session.connection().execute(statement, params)
 
 
 _HOSTS = models.Host.__table__
@@ -204,22 +211,25 @@ _HOSTS_CAS = (
 
 
 def _cas(session, consumption):
-    """The hosts' compare-and-swap: one statement per 20 hosts on MySQL
-    (whose driver runs an executemany UPDATE row by row, a round trip
-    each), one executemany UPDATE where the driver runs it in process
-    and counts the rows it hit (sqlite); else one UPDATE per row
-    (valet.db.inventory.apply_consumption)."""
+    """The hosts' compare-and-swap: on MySQL one UPDATE for all of them,
+    a CASE on the name (valet.db.inventory's statement, built once per
+    width; an executemany UPDATE would run row by row, a round trip
+    each); an executemany UPDATE where the driver runs it in process and
+    counts the rows it hit (sqlite); else
+    valet.db.inventory.apply_consumption.  Either way the rows are locked
+    in name order and a stale generation rolls the batch back."""
     dialect = session.get_bind().dialect
     if (consumption.pools or consumption.racks or consumption.groups
             or not consumption.hosts):
         return inventory.apply_consumption(session, consumption)
     deltas = sorted(consumption.hosts.items())
     if dialect.name == 'mysql':
-        for start in range(0, len(deltas), _CAS_WIDTH):
-            chunk = deltas[start:start + _CAS_WIDTH]
-            result = session.execute(_CAS_BY_CASE, _case_params(chunk))
-            if result.rowcount != len(chunk):
-                raise _stale(consumption)
+        rows = [(name, d.generation, inventory.host_increments(d))
+                for name, d in deltas]
+        _, update, params = inventory._cas_rows_params(models.Host, rows)
+        result = session.connection().execute(update, params)
+        if result.rowcount != len(rows):
+            raise _stale(consumption)
         return consumption.next_generations()
     if not dialect.supports_sane_multi_rowcount:
         return inventory.apply_consumption(session, consumption)
@@ -227,53 +237,10 @@ def _cas(session, consumption):
                'p_vcpus': d.vcpus, 'p_memory_mb': d.memory_mb,
                'p_disk_gb': d.disk_gb, 'p_nic_mbps': d.nic_mbps}
               for name, d in deltas]
-    result = session.execute(_HOSTS_CAS, params)
+    result = session.connection().execute(_HOSTS_CAS, params)
     if result.rowcount != len(params):
         raise _stale(consumption)
     return consumption.next_generations()
-
-
-# Hosts per CASE statement.  Fixed, so that the statement is built and
-# compiled once; a chunk with fewer hosts fills the rest with NULL names,
-# which match no row.
-_CAS_WIDTH = 20
-_CAS_FIELDS = ('generation', 'vcpus', 'memory_mb', 'disk_gb', 'nic_mbps')
-
-
-def _case_statement(width):
-    """UPDATE hosts whose name is one of ``:n0 .. :n<width-1>`` and whose
-    generation is the one given for it, each with its own deltas (a CASE
-    on the name): it hits as many rows as hosts whose generation was
-    the expected one."""
-    c = _HOSTS.c
-    names = [sa.bindparam('n%d' % i, type_=sa.String) for i in range(width)]
-
-    def by_name(field):
-        return sa.case(*[(c.name == names[i],
-                          sa.bindparam('%s%d' % (field, i), type_=sa.Integer))
-                         for i in range(width)])
-    return (sa.update(_HOSTS)
-            .where(c.name.in_(names),
-                   c.generation == by_name('generation'))
-            .values(vcpus_used=c.vcpus_used + by_name('vcpus'),
-                    memory_mb_used=c.memory_mb_used + by_name('memory_mb'),
-                    disk_gb_used=c.disk_gb_used + by_name('disk_gb'),
-                    nic_used_mbps=c.nic_used_mbps + by_name('nic_mbps'),
-                    generation=c.generation + 1))
-
-
-_CAS_BY_CASE = _case_statement(_CAS_WIDTH)
-
-
-def _case_params(deltas):
-    params = {}
-    for i in range(_CAS_WIDTH):
-        name, delta = deltas[i] if i < len(deltas) else (None, None)
-        params['n%d' % i] = name
-        for field in _CAS_FIELDS:
-            params['%s%d' % (field, i)] = (getattr(delta, field)
-                                          if delta is not None else 0)
-    return params
 
 
 def _stale(consumption):

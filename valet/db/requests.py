@@ -26,18 +26,41 @@ def get_answer(db, context, request_id, action, stack_id):
                               .where(*_key(request_id, action, stack_id)))
 
 
+_ANSWER_AND_GENERATIONS = {}     # with a key (bool) -> statement
+
+
+def _answer_and_generations_query(keyed):
+    """Built once per shape, with bound parameters: it runs before every
+    decision, and building it again cost more than running it."""
+    query = _ANSWER_AND_GENERATIONS.get(keyed)
+    if query is None:
+        request = models.Request.__table__.c
+        answer = (sa.select(request.response).where(
+            request.request_id == sa.bindparam('request_id'),
+            request.action == sa.bindparam('action'),
+            request.stack_id == sa.bindparam('stack_id')).scalar_subquery()
+            if keyed else sa.null())
+        query = _ANSWER_AND_GENERATIONS[keyed] = sa.select(
+            answer, *inventory.generation_total_columns())
+    return query
+
+
 @api.reads
 def answer_and_generations(db, context, key=None):
     """``(answer, generation totals)`` in one round trip: what an engine
     reads before every decision (``key``: (request_id, action, stack_id),
     None for no idempotency; the answer is then None).  The totals are
     :func:`valet.db.inventory.generation_totals`."""
-    answer = (sa.select(models.Request.response).where(*_key(*key))
-              .scalar_subquery() if key else sa.null())
+    params = (dict(zip(('request_id', 'action', 'stack_id'),
+                       (key[0], key[1], key[2] or ''))) if key else {})
     with db.reader(context) as session:
-        row = session.execute(sa.select(
-            answer, *inventory.generation_total_columns())).one()
+        row = session.connection().execute(
+            _answer_and_generations_query(bool(key)), params).one()
     return row[0], tuple(int(value) for value in row[1:])
+
+
+# Built once: a statement built per call costs more than the insert.
+_INSERT_ANSWER = sa.insert(models.Request.__table__)
 
 
 def record_answer(session, request_id, action, stack_id, response):
@@ -45,9 +68,9 @@ def record_answer(session, request_id, action, stack_id, response):
 
     A second answer to the same key raises oslo.db's DBDuplicateEntry.
     """
-    session.execute(sa.insert(models.Request).values(
-        request_id=request_id, action=action, stack_id=stack_id or '',
-        response=response))
+    session.connection().execute(_INSERT_ANSWER, {
+        'request_id': request_id, 'action': action,
+        'stack_id': stack_id or '', 'response': response})
 
 
 @api.writes

@@ -9,6 +9,7 @@ after it committed.  Every call is idempotent on (request_id, action,
 stack_id): a retry gets the first answer.
 """
 import contextlib
+import datetime
 import logging
 import socket
 import threading
@@ -33,6 +34,12 @@ from valet import version
 
 LOG = logging.getLogger(__name__)
 SERVER = 'OS::Nova::Server'
+# A catch-up rereads the groups stamped this long before the newest one it
+# saw: a stamp is its writer's clock, taken before its commit (and MySQL
+# keeps whole seconds).  A row missed all the same shows in the group
+# totals (a full read then); every second more rereads the groups of
+# another second of decisions.
+GROUP_STAMP_MARGIN = datetime.timedelta(seconds=1)
 
 
 class EngineManager:
@@ -59,6 +66,9 @@ class EngineManager:
         self._sync_lock = threading.Lock()    # one sync at a time
         # Hosts other engines committed on during the current decision.
         self._contested = set()
+        # The newest stamp of a group the model read (None: read all of
+        # them at the next catch-up).
+        self._groups_seen_at = None
 
     # -- model -------------------------------------------------------------
 
@@ -693,52 +703,69 @@ class EngineManager:
         return self.db.reader(ctx)
 
     def _catch_up_reads(self, ctx, moved):
-        marker = db_inventory.sync_marker(self.db, ctx)
+        # One statement: the sync marker and, if host generations moved,
+        # their sums by rack.
+        marker, by_rack = db_inventory.catch_up_marks(
+            self.db, ctx, racks='hosts' in moved)
         held = self.sync_marker
-        if (marker.id if marker else None) != (held.id if held else None):
+        if marker != (held.id if held else None):
             return self._reload(ctx)
         # Group generations before the state and placements (see _build).
         # A member another engine added to a group bumped its host (or
         # pool) too, so the refreshed hosts bring its occupancy.
-        groups = db_placements.load_group_rules(self.db, ctx)
+        groups, complete, newest = self._group_changes(ctx)
         # Only the kinds whose generation total ``moved`` and, of hosts,
-        # those of racks where a host generation moved: a row that changes
-        # after these reads stays stale in the model, which costs a lost
-        # compare-and-swap at worst.
+        # those of racks where a host generation moved and not at the
+        # model's generation: a row that changes after these reads stays
+        # stale in the model, which costs a lost compare-and-swap at worst.
+        racks = self._moved_racks(by_rack) if by_rack else ()
         state = db_inventory.load_state(
-            self.db, ctx,
-            host_racks=self._moved_racks(ctx) if 'hosts' in moved else (),
+            self.db, ctx, host_racks=racks,
+            unchanged=self.datacenter.host_generations_in(racks),
             racks=None if 'racks' in moved else (),
             pools=None if 'pools' in moved else ())
         stale = self.datacenter.stale_units(state)
         if stale is None:
             return self._reload(ctx)
-        self.datacenter.define_groups(groups)
-        placements = (db_placements.load_all(self.db, ctx,
-                                             locations=stale['hosts'])
+        placements = (db_placements.load_occupancy(self.db, ctx,
+                                                   stale['hosts'])
                       if stale['hosts'] else [])
+        self.datacenter.define_groups(groups, complete=complete)
+        self._groups_seen_at = newest
         self.datacenter.refresh_units(
             {kind: {name: state[kind][name] for name in names}
              for kind, names in stale.items()}, placements)
         self._contested |= stale['hosts']
 
-    def _moved_racks(self, ctx):
-        """Racks whose hosts' generations in the DB (sum and count) are
-        not the model's; a rack the model does not know is among them."""
-        held = {}
-        for host in self.datacenter.hosts.values():
-            total, count = held.get(host.rack, (0, 0))
-            held[host.rack] = (total + host.generation, count + 1)
-        return sorted(
-            rack for rack, pair in db_inventory.host_generations_by_rack(
-                self.db, ctx).items() if held.get(rack) != pair)
+    def _group_changes(self, ctx):
+        """``(rules, complete, newest stamp)``: the groups created or
+        updated since the newest the model saw (less a margin), if with
+        them the model's group totals equal the DB's (then it misses no
+        group); else all of them (``complete``).  Another engine's stack
+        creates groups: rereading 1,000s of them every catch-up would
+        cost more than the rest of it."""
+        seen = self._groups_seen_at
+        if seen is not None:
+            rules, (count, total, newest) = db_placements.group_changes(
+                self.db, ctx, since=seen - GROUP_STAMP_MARGIN)
+            if self.datacenter.group_totals_with(rules) == (count, total):
+                return rules, False, newest
+        rules, (_, _, newest) = db_placements.group_changes(self.db, ctx)
+        return rules, True, newest
+
+    def _moved_racks(self, by_rack):
+        """Racks whose hosts' generations in the DB (``by_rack``: sum and
+        count, ``catch_up_marks``) are not the model's (kept by rack as
+        generations change); a rack the model does not know is among
+        them."""
+        held = self.datacenter.host_generations_by_rack()
+        return sorted(rack for rack, pair in by_rack.items()
+                      if held.get(rack) != pair)
 
     def _check_new_stack(self, ctx, stack_id):
-        try:
-            db_plans.get_plan(self.db, ctx, stack_id)
-        except exception.PlanNotFound:
-            return
-        raise exception.PlanExists(stack_id=stack_id)
+        # An existence read, not the plan: it runs before every decision.
+        if db_plans.plan_exists(self.db, ctx, stack_id):
+            raise exception.PlanExists(stack_id=stack_id)
 
     @staticmethod
     def _request_key(ctx, action, stack_id):

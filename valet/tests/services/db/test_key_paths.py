@@ -15,6 +15,10 @@ from valet.tests.unit.db import test_requests
 test_create_plan = test_plans.test_create_plan
 test_get_and_list_plans = test_plans.test_get_and_list_plans
 test_plan_exists = test_plans.test_plan_exists
+test_plan_exists_by_id_or_stack_id = \
+    test_plans.test_plan_exists_by_id_or_stack_id
+test_create_plan_swaps_group_generations = \
+    test_plans.test_create_plan_swaps_group_generations
 test_create_plan_all_or_nothing_on_conflict = \
     test_plans.test_create_plan_all_or_nothing_on_conflict
 test_create_plan_all_or_nothing_on_unknown_group = \
@@ -40,6 +44,8 @@ test_save_inventory_never_touches_usage = \
 test_hosts_and_pools_no_longer_reported_are_disabled = \
     test_inventory.test_hosts_and_pools_no_longer_reported_are_disabled
 test_apply_consumption = test_inventory.test_apply_consumption
+test_apply_consumption_many_rows = \
+    test_inventory.test_apply_consumption_many_rows
 test_apply_consumption_stale_generation = \
     test_inventory.test_apply_consumption_stale_generation
 test_load_inventory_round_trip = \

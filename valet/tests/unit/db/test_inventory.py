@@ -143,6 +143,32 @@ def test_apply_consumption_stale_generation(db, ctx):
     assert 'r1h1' in str(raised.value)
 
 
+def test_apply_consumption_many_rows(db, ctx):
+    """More rows than a statement of exact width holds (the rest are
+    padded): each row gets its own delta, columns no row changes stay, a
+    stale row is named alone and nothing is written."""
+    db_inventory.save_inventory(db, ctx, helpers.inventory(hosts=10))
+    names = sorted(db_inventory.load_state(db, ctx)['hosts'])
+    assert len(names) == 20
+    consumption = Consumption(hosts={
+        name: HostDelta(0, vcpus=i + 1, memory_mb=0 if i % 2 else 100 * i,
+                        nic_mbps=7 if i == 3 else 0)
+        for i, name in enumerate(names)})
+    assert _apply(db, ctx, consumption) == consumption.next_generations()
+    state = db_inventory.load_state(db, ctx)['hosts']
+    for i, name in enumerate(names):
+        assert (state[name]['generation'], state[name]['vcpus_used'],
+                state[name]['memory_mb_used'], state[name]['disk_gb_used'],
+                state[name]['nic_used_mbps']) == (
+            1, i + 1, 0 if i % 2 else 100 * i, 0, 7 if i == 3 else 0)
+    stale = Consumption(hosts={name: HostDelta(1 if i != 11 else 0, vcpus=1)
+                               for i, name in enumerate(names)})
+    with helpers.no_change(db, models.Host):
+        with pytest.raises(exception.GenerationConflict) as raised:
+            _apply(db, ctx, stale)
+    assert raised.value.kwargs['hosts'] == [names[11]]
+
+
 def _group_generation(db, ctx, name):
     from valet.db import placements as db_placements
     return db_placements.load_group_rules(db, ctx)[name]['generation']

@@ -100,6 +100,52 @@ def test_plan_exists(db, ctx):
             _create(db, ctx)
 
 
+def test_plan_exists_by_id_or_stack_id(db, ctx):
+    """What the engine asks before deciding a new stack: whether get_plan
+    would find a plan."""
+    _setup(db, ctx)
+    plan = _create(db, ctx)
+    assert db_plans.plan_exists(db, ctx, 'stack-1')
+    assert db_plans.plan_exists(db, ctx, plan['id'])
+    assert not db_plans.plan_exists(db, ctx, 'no-such-stack')
+
+
+def _group_generations(db, ctx):
+    return {name: rules['generation'] for name, rules
+            in db_placements.load_group_rules(db, ctx).items()}
+
+
+def test_create_plan_swaps_group_generations(db, ctx):
+    """Groups the consumption names move one generation on, whether the
+    plan inserts them (at the generation the swap leaves) or they existed;
+    a stale one, new or old, undoes everything."""
+    _setup(db, ctx)
+    db_groups.create_group(db, ctx, 'old', 'diversity', 'rack')
+    old = {'name': 'old', 'type': 'diversity', 'level': 'rack'}
+
+    def create(stack_id, groups, generations, host):
+        consumption = helpers.host_deltas(db, ctx, {host: (2, 4096, 40)})
+        consumption.groups = dict(generations)
+        return db_plans.create_plan(
+            db, ctx, plan={'name': 'app', 'stack_id': stack_id},
+            placements=[helpers.server('web-1', host,
+                                       groups=[g['name'] for g in groups])],
+            groups=groups, consumption=consumption)
+    create('stack-1', [WEB_DIV, old], {'web-div': 0, 'old': 0}, 'r1h1')
+    assert _group_generations(db, ctx) == {'web-div': 1, 'old': 1}
+    new = {'name': 'new', 'type': 'affinity', 'level': 'host'}
+    with helpers.no_change(db, models.Host, models.Group, models.Plan,
+                           models.Placement):
+        with pytest.raises(exception.GenerationConflict) as raised:
+            # 'new' does not exist: no generation but 0 can be current.
+            create('stack-2', [new, old], {'new': 3, 'old': 0}, 'r1h2')
+    assert raised.value.kwargs['groups'] == ['new', 'old']
+    # A group inserted, not named by the consumption: generation 0.
+    create('stack-3', [new], {'old': 1}, 'r1h3')
+    assert _group_generations(db, ctx) == {'web-div': 1, 'old': 2,
+                                           'new': 0}
+
+
 def test_create_plan_all_or_nothing_on_conflict(db, ctx):
     """A stale generation on the last host undoes everything before it."""
     _setup(db, ctx)

@@ -7,6 +7,8 @@ import pytest
 from valet.db import groups as db_groups
 from valet.db import inventory as db_inventory
 from valet.db import models
+from valet.db import placements as db_placements
+from valet.db import plans as db_plans
 from valet.db import requests as db_requests
 from valet import exception
 from valet.tests.unit.db import helpers
@@ -45,6 +47,10 @@ def test_rack_digest_and_state_of_some_racks(db, ctx):
     assert sorted(state['hosts']) == ['r2h1', 'r2h2', 'r2h3', 'r2h4']
     assert state['hosts']['r2h3']['vcpus_used'] == 2
     assert sorted(state['racks']) == ['r1', 'r2']
+    # Hosts still at the generation the caller holds are left out.
+    state = db_inventory.load_state(db, ctx, host_racks=['r2'], unchanged={
+        'r2h1': 0, 'r2h2': 0, 'r2h3': 0, 'r2h4': 5}, racks=(), pools=())
+    assert sorted(state['hosts']) == ['r2h3', 'r2h4']
     # Empty lists of names read nothing of their kind.
     assert db_inventory.load_state(db, ctx, host_racks=(), racks=(),
                                    pools=()) == {
@@ -113,3 +119,50 @@ def test_the_same_new_group_twice_in_one_plan(db, ctx):
         ids = db_groups.ensure_groups(session, [spec, dict(spec)])
     assert list(ids) == ['twice']
     assert db_groups.get_group(db, ctx, 'twice')['id'] == ids['twice']
+
+
+def test_catch_up_marks_in_one_read(db, ctx):
+    assert db_inventory.catch_up_marks(db, ctx) == (None, {})
+    _, marker = db_inventory.save_synced_inventory(db, ctx,
+                                                   helpers.inventory())
+    _apply(db, ctx, Consumption(hosts={'r2h3': HostDelta(0, vcpus=2)}))
+    assert db_inventory.catch_up_marks(db, ctx) == (
+        marker.id, db_inventory.host_generations_by_rack(db, ctx))
+    assert db_inventory.catch_up_marks(db, ctx, racks=False) == (
+        marker.id, None)
+
+
+def test_group_changes_since_a_stamp_with_the_totals(db, ctx):
+    db_inventory.save_inventory(db, ctx, helpers.inventory())
+    assert db_placements.group_changes(db, ctx) == ({}, (0, 0, None))
+    db_groups.create_group(db, ctx, 'old', 'diversity', 'host')
+    db_plans.create_plan(
+        db, ctx, {'name': 'a', 'stack_id': 's1'},
+        [helpers.server('w', 'r1h1', groups=['new'])],
+        groups=[{'name': 'new', 'type': 'diversity', 'level': 'rack'}],
+        consumption=Consumption(hosts={'r1h1': HostDelta(0, vcpus=2)},
+                                groups={'new': 0}))
+    rules, (count, total, newest) = db_placements.group_changes(db, ctx)
+    assert rules == db_placements.load_group_rules(db, ctx)
+    assert (count, total) == (2, 1) and newest is not None
+    # Stamped since: none, then all of them (totals always).
+    assert db_placements.group_changes(db, ctx, since=newest.replace(
+        year=newest.year + 1)) == ({}, (2, 1, newest))
+    assert db_placements.group_changes(db, ctx, since=newest.replace(
+        year=newest.year - 1))[0] == rules
+
+
+def test_occupancy_of_some_hosts(db, ctx):
+    db_inventory.save_inventory(db, ctx, helpers.inventory())
+    db_plans.create_plan(
+        db, ctx, {'name': 'a', 'stack_id': 's1'},
+        [helpers.server('w1', 'r1h1', groups=['g1', 'g2']),
+         helpers.server('w2', 'r1h1'), helpers.server('w3', 'r1h2',
+                                                      groups=['g1'])],
+        groups=[{'name': n, 'type': 'diversity', 'level': 'rack'}
+                for n in ('g1', 'g2')])
+    servers = db_placements.load_occupancy(db, ctx, ['r1h1'])
+    assert sorted((s['location'], sorted(s['groups'])) for s in servers) == [
+        ('r1h1', []), ('r1h1', ['g1', 'g2'])]
+    assert {s['kind'] for s in servers} == {'server'}
+    assert db_placements.load_occupancy(db, ctx, ['r2h1']) == []

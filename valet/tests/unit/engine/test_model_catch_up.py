@@ -70,3 +70,72 @@ def test_unknown_rows_ask_for_a_rebuild():
     model = dc_model.Datacenter.build(inventory)
     assert model.stale_units({'hosts': {'nowhere': {'generation': 1}}}) \
         is None
+
+
+def _rack_sums(model):
+    """The rack sums recomputed from every host."""
+    sums = {}
+    for host in model.hosts.values():
+        total, count = sums.get(host.rack, (0, 0))
+        sums[host.rack] = (total + host.generation, count + 1)
+    return sums
+
+
+def _assert_sums(model):
+    assert model.host_generations_by_rack() == _rack_sums(model)
+    assert model.generation_totals() == tuple(
+        sum(unit.generation for unit in units.values())
+        for units in (model.hosts, model.racks, model.pools))
+
+
+def test_rack_sums_follow_every_generation_change():
+    inventory = loader.load_datacenter(
+        fixtures.example('datacenters', 'small.yaml'))
+    a, b, c = sorted(inventory.hosts)[:3]
+    placed = [_placement('m1', a, inventory, ['div'])]
+    model = dc_model.Datacenter.build(
+        inventory, state=_state(placed, {a: 3, b: 1}), placements=placed,
+        groups=GROUPS)
+    _assert_sums(model)
+    # A commit of this engine, a release and the periodic sync.
+    model.apply(_Decision({'m2': _location(b, inventory)}))
+    model.set_generations({'hosts': {a: 4, b: 2}})
+    _assert_sums(model)
+    model.release(placed)
+    model.hosts[c].generation += 1
+    _assert_sums(model)
+    # A catch-up takes the DB's word.
+    model.refresh_units(_state([], {a: 9, c: 5}), [])
+    _assert_sums(model)
+    assert model.host_generations_by_rack()[model.hosts[a].rack][0] >= 9
+
+
+def test_group_totals_with_the_rows_of_a_read():
+    inventory = loader.load_datacenter(
+        fixtures.example('datacenters', 'small.yaml'))
+    model = dc_model.Datacenter.build(inventory, groups={
+        'old': {'type': 'diversity', 'level': 'host', 'generation': 2},
+        'gone': {'type': 'diversity', 'level': 'host', 'generation': 1}})
+    assert model.group_totals() == (2, 3)
+    new = {'new': {'type': 'diversity', 'level': 'rack', 'generation': 1},
+           'old': {'type': 'diversity', 'level': 'host', 'generation': 4}}
+    assert model.group_totals_with(new) == (3, 6)
+    assert model.group_totals() == (2, 3)       # nothing taken yet
+    model.define_groups(new)
+    assert model.group_totals() == (3, 6)
+    # A complete read forgets the generation of a deleted group.
+    model.define_groups(new, complete=True)
+    assert model.group_generations == {'new': 1, 'old': 4}
+    assert model.groups['new'] == {'type': 'diversity', 'level': 'rack'}
+
+
+class _Decision:
+    def __init__(self, placements):
+        self.placements = placements
+
+
+def _location(host, inventory):
+    spec = inventory.hosts[host]
+    return {'kind': 'server', 'location': host, 'rack': spec.rack,
+            'zone': spec.zone, 'vcpus': 1, 'memory_mb': 512, 'disk_gb': 1,
+            'groups': []}
