@@ -222,10 +222,10 @@ def ensure_groups(session, groups):
 
     An existing group of the same name must have the same type and level.
     """
-    return ensure_swapped_groups(session, groups, ())[0]
+    return ensure_swapped_groups(session, groups, (), look_up_first=True)[0]
 
 
-def ensure_swapped_groups(session, groups, swapped):
+def ensure_swapped_groups(session, groups, swapped, look_up_first=False):
     """:func:`ensure_groups` for a decision that also swaps the generation
     of the groups named in ``swapped`` from 0 (valet.db.plans).  Those it
     inserts (in its one-statement path) start at generation 1, what the
@@ -234,7 +234,11 @@ def ensure_swapped_groups(session, groups, swapped):
     the names of ``swapped`` inserted at generation 1)."""
     for spec in groups:
         _validate(*(spec.get(k) for k in ('name', 'type', 'level')))
-    found = _existing(session, [spec['name'] for spec in groups])
+    # A decision hands over the groups that were new when it looked them
+    # up: inserted at once (one statement, not a read first), and if a
+    # concurrent creator won one of them, the look-ups below sort it out.
+    found = (_existing(session, [spec['name'] for spec in groups])
+             if look_up_first else {})
     ids = _insert_new(session, [spec for spec in groups
                                 if spec['name'] not in found], swapped)
     born_swapped = {name for name in ids if name in swapped}

@@ -407,21 +407,6 @@ def generation_total_columns():
             total(models.Pool, models.Pool.enabled))
 
 
-@api.reads
-def host_generations_by_rack(db, context):
-    """``{rack: (sum of its hosts' generations, number of hosts)}``.
-    Generations only grow, so a rack whose pair moved holds a host that
-    changed: an engine catching up compares this (one row a rack) with its
-    model and reads only the hosts of those racks, not all of them."""
-    H, R = models.Host, models.Rack
-    query = (sa.select(R.name, sa.func.coalesce(sa.func.sum(H.generation), 0),
-                       sa.func.count(H.id))
-             .select_from(H).join(R, R.id == H.rack_id).group_by(R.name))
-    with db.reader(context) as session:
-        return {name: (int(total), int(count))
-                for name, total, count in session.execute(query)}
-
-
 def _sync_marker_id():
     E = models.Event.__table__.c
     return (sa.select(E.id).where(E.kind == SYNC_EVENT)
@@ -449,8 +434,11 @@ _CATCH_UP = []
 def catch_up_marks(db, context, racks=True):
     """``(sync marker id, {rack: (sum, count)} or None)`` in one
     statement: the id of the newest stored inventory sync (None: none)
-    and, if ``racks``, what :func:`host_generations_by_rack` answers --
-    the first reads of an engine catching up."""
+    and, if ``racks``, the sum of its hosts' generations and their number
+    by rack -- the first reads of an engine catching up.  Generations
+    only grow, so a rack whose pair moved holds a host that changed: the
+    engine compares the pairs (one row a rack) with its model and reads
+    only the hosts of those racks, not all of them."""
     if not _CATCH_UP:
         _CATCH_UP.append(_catch_up_queries())
     by_rack, marker_only = _CATCH_UP[0]

@@ -339,14 +339,7 @@ def load_group_rules(db, context):
     """``{name: {'type', 'level', 'generation'}}`` of every group: what
     the model needs of the groups its placements name (no ORM objects, no
     members); the generation is what decisions adding members swap."""
-    group = models.Group.__table__.c
-    with db.reader(context) as session:
-        return {name: {'type': kind, 'level': level,
-                       'generation': generation}
-                for name, kind, level, generation
-                in session.connection().execute(
-                    sa.select(group.name, group.type, group.level,
-                              group.generation))}
+    return group_changes(db, context)[0]
 
 
 def _group_changes_query(recent):

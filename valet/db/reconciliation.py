@@ -49,15 +49,15 @@ _DELETE_PLACEMENTS = sa.delete(_PLACEMENTS).where(
     _PLACEMENTS.c.id.in_(sa.bindparam('ids', expanding=True)))
 _INSERT_EVENTS = sa.insert(_EVENTS)
 _UPDATES = {}        # changed columns -> UPDATE statement
-_HOSTS_TABLE = models.Host.__table__
+_HOSTS = models.Host.__table__
 _ENABLE_HOST = (
-    sa.update(_HOSTS_TABLE)
-    .where(_HOSTS_TABLE.c.name == sa.bindparam('p_name', type_=sa.String))
+    sa.update(_HOSTS)
+    .where(_HOSTS.c.name == sa.bindparam('p_name', type_=sa.String))
     .values(enabled=sa.bindparam('p_enabled', type_=sa.Boolean),
-            generation=_HOSTS_TABLE.c.generation + 1))
+            generation=_HOSTS.c.generation + 1))
 _HOST_GENERATIONS = sa.select(
-    _HOSTS_TABLE.c.name, _HOSTS_TABLE.c.generation).where(
-    _HOSTS_TABLE.c.name.in_(sa.bindparam('names', expanding=True)))
+    _HOSTS.c.name, _HOSTS.c.generation).where(
+    _HOSTS.c.name.in_(sa.bindparam('names', expanding=True)))
 
 
 @api.reads
@@ -196,7 +196,6 @@ def _update_placements(session, updates):
         session.connection().execute(statement, params)
 
 
-_HOSTS = models.Host.__table__
 _HOSTS_CAS = (
     sa.update(_HOSTS)
     .where(_HOSTS.c.name == sa.bindparam('p_name'),

@@ -614,7 +614,7 @@ class Datacenter:
 
     def host_generations_by_rack(self):
         """``{rack: (sum of its hosts' generations, number of hosts)}``
-        as ``db.inventory.host_generations_by_rack`` answers for a
+        as ``db.inventory.catch_up_marks`` answers for a
         database that holds what this model knows (racks with hosts)."""
         return {name: (rack.host_generations, len(rack.hosts))
                 for name, rack in self.racks.items() if rack.hosts}

@@ -38,10 +38,10 @@ def test_answer_and_generations_in_one_read(db, ctx):
 
 def test_rack_digest_and_state_of_some_racks(db, ctx):
     db_inventory.save_inventory(db, ctx, helpers.inventory())
-    assert db_inventory.host_generations_by_rack(db, ctx) == {
+    assert db_inventory.catch_up_marks(db, ctx)[1] == {
         'r1': (0, 4), 'r2': (0, 4)}
     _apply(db, ctx, Consumption(hosts={'r2h3': HostDelta(0, vcpus=2)}))
-    assert db_inventory.host_generations_by_rack(db, ctx) == {
+    assert db_inventory.catch_up_marks(db, ctx)[1] == {
         'r1': (0, 4), 'r2': (1, 4)}
     state = db_inventory.load_state(db, ctx, host_racks=['r2'])
     assert sorted(state['hosts']) == ['r2h1', 'r2h2', 'r2h3', 'r2h4']
@@ -127,7 +127,7 @@ def test_catch_up_marks_in_one_read(db, ctx):
                                                    helpers.inventory())
     _apply(db, ctx, Consumption(hosts={'r2h3': HostDelta(0, vcpus=2)}))
     assert db_inventory.catch_up_marks(db, ctx) == (
-        marker.id, db_inventory.host_generations_by_rack(db, ctx))
+        marker.id, {'r1': (0, 4), 'r2': (1, 4)})
     assert db_inventory.catch_up_marks(db, ctx, racks=False) == (
         marker.id, None)
 
