@@ -14,9 +14,9 @@ bus.  The datacenter is ``scenarios.make_inventory`` (racks of 20 hosts,
 70 % of the RAM used by servers Valet did not place, one host in five
 empty) written as a datacenter file for the engines' ``file`` collector.
 
-Before the clock starts, every engine gets two dry runs of the same
-stack shape (nothing stored): an engine's first decisions compile its SQL
-statements, which a cloud that has been up for a while did long ago.
+Before the clock starts, every engine places two stacks of the same shape,
+deleted again at once: an engine's first decisions compile its SQL
+statements, which an engine that has been up for a while did long ago.
 
 Load run: ``--clients`` threads POST ``--stacks`` plans (each with a host
 diversity and a rack diversity group of its own) over REST, one request at
@@ -280,18 +280,31 @@ def warm_up(port, requests=8, deadline=120):
 
 
 def warm_engines(port, engines, servers):
-    """Two untimed dry runs per engine (RabbitMQ hands sequential calls to
-    the engines in turn): an engine's first decisions compile its SQL
-    statements and warm the optimizer, as in a cloud that has been up for
-    a while; a dry run stores nothing."""
+    """Two untimed stacks per engine, created then deleted (RabbitMQ hands
+    sequential calls to the engines in turn): an engine's first decisions,
+    commits and catch-ups compile their SQL statements, which an engine
+    that has been up for a while did long ago.  The deletes give the
+    capacity back; the stacks' groups stay, without members."""
     for index in range(2 * engines):
         stack_id = 'warm-%d' % index
         status, answer, _ = post(port, '/v1/plans', {
-            'plan_name': stack_id, 'stack_id': stack_id, 'dry_run': True,
+            'plan_name': stack_id, 'stack_id': stack_id,
             'resources': stack(servers, stack_id)})
-        if status >= 300:
-            raise RuntimeError('warm-up dry run answered %s: %s'
+        if status != 201:
+            raise RuntimeError('warm-up plan answered %s: %s'
                                % (status, str(answer)[:300]))
+    for index in range(2 * engines):
+        conn = http.client.HTTPConnection('127.0.0.1', port, timeout=120)
+        try:
+            conn.request('DELETE', '/v1/plans/warm-%d' % index,
+                         headers=HEADERS)
+            resp = conn.getresponse()
+            resp.read()
+        finally:
+            conn.close()
+        if resp.status != 204:
+            raise RuntimeError('deleting warm-up plan answered %s'
+                               % resp.status)
 
 
 # -- what the engines logged ---------------------------------------------------
