@@ -461,8 +461,8 @@ class EngineManager:
             for attempt in self._attempts():
                 try:
                     return apply(ctx, self.datacenter)
-                except exception.GenerationConflict:
-                    self._on_conflict(ctx, attempt)
+                except exception.GenerationConflict as conflict:
+                    self._on_conflict(ctx, attempt, conflict)
 
     def change_inventory(self, ctx, change):
         """``change(inventory)`` (an aggregate notification), then store
@@ -542,8 +542,8 @@ class EngineManager:
                                         key)) if key else None)
                 try:
                     result = write(request_row)
-                except exception.GenerationConflict:
-                    self._on_conflict(ctx, attempt)
+                except exception.GenerationConflict as conflict:
+                    self._on_conflict(ctx, attempt, conflict)
                     continue
                 if consumption is not None:
                     if released:
@@ -673,9 +673,13 @@ class EngineManager:
     def _attempts(self):
         return range(self.conf.engine.max_conflict_retries + 1)
 
-    def _on_conflict(self, ctx, attempt):
+    def _on_conflict(self, ctx, attempt, conflict):
         LOG.warning('Generation conflict (attempt %d): catching up with '
                     'the database', attempt + 1)
+        if conflict.kwargs.get('groups'):
+            # A lost group swap: read every group again, not only those
+            # stamped lately (a stamp is only its writer's clock).
+            self._groups_seen_at = None
         self._catch_up(ctx)
         if attempt >= self.conf.engine.max_conflict_retries:
             raise exception.GenerationConflict(

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from valet import context as valet_context
+from valet import exception
 from valet.db import models
 from valet.db import placements as db_placements
 from valet.tests.services import engines
@@ -82,3 +83,27 @@ def test_catch_up_reads_new_groups_only_unless_one_was_missed(
         db_placements.load_group_rules(db, _ctx()).items()}
     assert e2.datacenter.group_generations['one'] == 2
     assert e2.datacenter.snapshot() == _fresh(e3)
+
+
+def test_a_lost_group_swap_reads_every_group_again(three_engines,
+                                                     monkeypatch):
+    db, (e1, e2, _) = three_engines
+    e1.create_plan(_ctx(), 'one', 'one', _stack('one'))
+    _catch_up(e2)
+    calls = []
+    changes = db_placements.group_changes
+
+    def spy(db, ctx, since=None):
+        calls.append(since)
+        return changes(db, ctx, since=since)
+    monkeypatch.setattr(db_placements, 'group_changes', spy)
+    # A conflict on hosts only keeps the read of recent groups...
+    with e2._lock:
+        e2._on_conflict(_ctx(), 0, exception.GenerationConflict(
+            detail='hosts', hosts=['h1'], groups=[]))
+    assert len(calls) == 1 and calls[0] is not None
+    # ...one that names a group reads all of them, whatever their stamps.
+    with e2._lock:
+        e2._on_conflict(_ctx(), 0, exception.GenerationConflict(
+            detail='groups', hosts=[], groups=['one']))
+    assert calls[1:] == [None]
