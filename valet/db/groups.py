@@ -5,6 +5,7 @@ members}`` with ``members`` the sorted project ids (none: every project may
 use the group).
 """
 import contextlib
+import functools
 import uuid
 
 from oslo_db import exception as db_exc
@@ -113,17 +114,13 @@ def list_groups(db, context):
         return _dicts(session, groups)
 
 
-_BY_NAME = []      # get_groups_by_name's statement, built once
-
-
+@functools.cache
 def _by_name_query():
-    if not _BY_NAME:
-        group = models.Group.__table__.c
-        _BY_NAME.append(
-            sa.select(group.id, group.name, group.description, group.type,
+    """get_groups_by_name's statement, built once."""
+    group = models.Group.__table__.c
+    return (sa.select(group.id, group.name, group.description, group.type,
                       group.level, group.project_id)
             .where(group.name.in_(sa.bindparam('names', expanding=True))))
-    return _BY_NAME[0]
 
 
 @api.reads
@@ -277,7 +274,7 @@ def ensure_swapped_groups(session, groups, swapped, look_up_first=False):
 
 
 _GROUPS = models.Group.__table__
-# Statements built once (see valet.db.inventory._CAS_STATEMENTS).
+# Statements built once (see valet.db.inventory._cas_statement).
 _EXISTING = sa.select(_GROUPS.c.name, _GROUPS.c.id, _GROUPS.c.type,
                       _GROUPS.c.level).where(
     _GROUPS.c.name.in_(sa.bindparam('names', expanding=True)))

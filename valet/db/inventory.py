@@ -15,6 +15,7 @@ swaps that group's generation (``groups`` of a Consumption).
 """
 import dataclasses
 import datetime
+import functools
 
 from oslo_serialization import jsonutils
 import sqlalchemy as sa
@@ -108,13 +109,6 @@ class Consumption:
             for kind in self._DELTAS})
 
 
-# Built statements of _cas and _cas_rows by (table, columns, width): a
-# fresh expression per call (and its cache key, hashed again on every
-# execution) cost more CPU than running it; a statement built once hits
-# SQLAlchemy's compiled cache at no cost.
-_CAS_STATEMENTS = {}
-
-
 def _cas_width(count):
     """The rows a _cas_rows statement takes: ``count`` up to 16, else the
     next multiple of 16 (the rest are NULL names, which match no row), so
@@ -122,52 +116,47 @@ def _cas_width(count):
     return count if count <= 16 else -(-count // 16) * 16
 
 
+# The hot statements below are built once per shape (functools.cache): a
+# fresh expression per call (and its cache key, hashed again on every
+# execution) cost more CPU than running it; a statement built once hits
+# SQLAlchemy's compiled cache at no cost.
+@functools.cache
 def _cas_statement(table, columns):
     """UPDATE one row ``:p_name`` if its generation is ``:p_generation``,
     adding ``:d_<column>`` to each column."""
-    key = (table.name, columns, None)
-    statement = _CAS_STATEMENTS.get(key)
-    if statement is None:
-        c = table.c
-        values = {column: c[column] + sa.bindparam('d_' + column,
-                                                   type_=sa.Integer)
-                  for column in columns}
-        values['generation'] = c.generation + 1
-        statement = _CAS_STATEMENTS[key] = (
-            sa.update(table)
+    c = table.c
+    values = {column: c[column] + sa.bindparam('d_' + column,
+                                               type_=sa.Integer)
+              for column in columns}
+    values['generation'] = c.generation + 1
+    return (sa.update(table)
             .where(c.name == sa.bindparam('p_name', type_=sa.String),
                    c.generation == sa.bindparam('p_generation',
                                                 type_=sa.Integer))
             .values(values))
-    return statement
 
 
+@functools.cache
 def _cas_rows_statements(table, columns, width):
     """(locking read, UPDATE) of _cas_rows for ``width`` rows named
     ``:n<i>``, expected at generation ``:g<i>``, each column getting
     ``:<column>_<i>``: a CASE on the name, as one statement."""
-    key = (table.name, columns, width)
-    statements = _CAS_STATEMENTS.get(key)
-    if statements is None:
-        c = table.c
-        names = [sa.bindparam('n%d' % i, type_=sa.String)
-                 for i in range(width)]
+    c = table.c
+    names = [sa.bindparam('n%d' % i, type_=sa.String) for i in range(width)]
 
-        def by_name(prefix, else_):
-            return sa.case(*[(names[i], sa.bindparam('%s%d' % (prefix, i),
-                                                     type_=sa.Integer))
-                             for i in range(width)],
-                           value=c.name, else_=else_)
-        values = {column: c[column] + by_name(column + '_', 0)
-                  for column in columns}
-        values['generation'] = c.generation + 1
-        statements = _CAS_STATEMENTS[key] = (
-            sa.select(c.name, c.generation).where(c.name.in_(names))
+    def by_name(prefix, else_):
+        return sa.case(*[(names[i], sa.bindparam('%s%d' % (prefix, i),
+                                                 type_=sa.Integer))
+                         for i in range(width)],
+                       value=c.name, else_=else_)
+    values = {column: c[column] + by_name(column + '_', 0)
+              for column in columns}
+    values['generation'] = c.generation + 1
+    return (sa.select(c.name, c.generation).where(c.name.in_(names))
             .order_by(c.name).with_for_update(),
             sa.update(table)
             .where(c.name.in_(names), c.generation == by_name('g', None))
             .values(values))
-    return statements
 
 
 def _cas(session, model, name, generation, increments):
@@ -413,9 +402,10 @@ def _sync_marker_id():
             .order_by(E.id.desc()).limit(1).scalar_subquery())
 
 
+@functools.cache
 def _catch_up_queries():
     """``(by rack, marker only)``: the statements of
-    :func:`catch_up_marks`, built once."""
+    :func:`catch_up_marks`."""
     H, R = models.Host.__table__.c, models.Rack.__table__.c
     marker = _sync_marker_id()
     by_rack = (sa.select(R.name, sa.func.coalesce(sa.func.sum(H.generation),
@@ -427,9 +417,6 @@ def _catch_up_queries():
     return by_rack, sa.select(marker)
 
 
-_CATCH_UP = []
-
-
 @api.reads
 def catch_up_marks(db, context, racks=True):
     """``(sync marker id, {rack: (sum, count)} or None)`` in one
@@ -439,9 +426,7 @@ def catch_up_marks(db, context, racks=True):
     only grow, so a rack whose pair moved holds a host that changed: the
     engine compares the pairs (one row a rack) with its model and reads
     only the hosts of those racks, not all of them."""
-    if not _CATCH_UP:
-        _CATCH_UP.append(_catch_up_queries())
-    by_rack, marker_only = _CATCH_UP[0]
+    by_rack, marker_only = _catch_up_queries()
     with db.reader(context) as session:
         connection = session.connection()
         if racks:
@@ -494,16 +479,12 @@ def load_state(db, context, hosts=None, pools=None, racks=None,
         }
 
 
-_STATE_QUERIES = {}     # (kind, which filters are given) -> statement
-
-
+@functools.cache
 def _state_query(kind, given):
     """The Core select of :func:`load_state` for ``kind``, filtered by
     the names (and for hosts, rack names) ``given`` says, as expanding
-    parameters ``names0``, ``names1``: built once per shape."""
-    query = _STATE_QUERIES.get((kind, given))
-    if query is not None:
-        return query
+    parameters ``names0``, ``names1`` (and ``names2``, the (host,
+    generation) pairs to leave out): built once per shape."""
     H, P, R = (t.__table__.c for t in (models.Host, models.Pool,
                                        models.Rack))
     if kind == 'hosts':
@@ -525,7 +506,6 @@ def _state_query(kind, given):
     if len(given) > 2 and given[2]:
         query = query.where(sa.tuple_(H.name, H.generation).not_in(
             sa.bindparam('names2', expanding=True)))
-    _STATE_QUERIES[kind, given] = query
     return query
 
 

@@ -9,6 +9,7 @@ The session-level helpers (``insert``, ``update_row``, ``to_dicts``) are
 shared with ``plans.py``, which writes placements in the plan's
 transaction.
 """
+import functools
 import uuid
 
 from oslo_db import exception as db_exc
@@ -342,6 +343,7 @@ def load_group_rules(db, context):
     return group_changes(db, context)[0]
 
 
+@functools.cache
 def _group_changes_query(recent):
     """Totals of every group (one row, ``name`` NULL) and the rules of the
     groups stamped since the ``since`` parameter (all, if not
@@ -361,9 +363,6 @@ def _group_changes_query(recent):
     return sa.union_all(totals, rules)
 
 
-_GROUP_CHANGES = {}     # recent (bool) -> the statement, built once
-
-
 @api.reads
 def group_changes(db, context, since=None):
     """``(rules, (count, generation sum, newest stamp))``: the rules of
@@ -373,9 +372,7 @@ def group_changes(db, context, since=None):
     writers' clocks: they only tell which rows to read, and a caller
     proves it missed none by the totals (generations only grow)."""
     recent = since is not None
-    query = _GROUP_CHANGES.get(recent)
-    if query is None:
-        query = _GROUP_CHANGES[recent] = _group_changes_query(recent)
+    query = _group_changes_query(recent)
     rules, totals = {}, None
     with db.reader(context) as session:
         rows = session.connection().execute(
@@ -389,6 +386,7 @@ def group_changes(db, context, since=None):
     return rules, totals
 
 
+@functools.cache
 def _occupancy_query():
     P = models.Placement.__table__.c
     links = models.PlacementGroup.__table__.c
@@ -403,21 +401,16 @@ def _occupancy_query():
                    P.location.in_(sa.bindparam('hosts', expanding=True))))
 
 
-_OCCUPANCY = []         # the statement, built once
-
-
 @api.reads
 def load_occupancy(db, context, hosts):
     """The servers placed on ``hosts``, with only what occupancy needs
     (``{'kind', 'location', 'groups'}``): what an engine catching up
     reads of the hosts other engines changed (usage comes with the
     hosts' rows).  One statement, one row per server and group."""
-    if not _OCCUPANCY:
-        _OCCUPANCY.append(_occupancy_query())
     servers = {}
     with db.reader(context) as session:
         rows = session.connection().execute(
-            _OCCUPANCY[0], {'hosts': sorted(hosts)})
+            _occupancy_query(), {'hosts': sorted(hosts)})
         for placement_id, location, group in rows:
             server = servers.get(placement_id)
             if server is None:

@@ -64,7 +64,7 @@ def _dicts(session, plans, full=False):
     return [_to_dict(p, by_plan[p.id], full) for p in plans]
 
 
-# Core statements built once (see valet.db.inventory._CAS_STATEMENTS).
+# Core statements built once (see valet.db.inventory._cas_statement).
 _INSERT_PLAN = sa.insert(models.Plan.__table__)
 _INSERT_PIPES = sa.insert(models.Pipe.__table__)
 

@@ -4,6 +4,8 @@ A retried RPC call (the caller timed out, the answer was lost) must get the
 first answer and never book twice.  The answer is recorded in the same
 transaction as the decision it describes, so both exist or neither does.
 """
+import functools
+
 import sqlalchemy as sa
 
 from valet.db import api
@@ -12,10 +14,11 @@ from valet.db import models
 
 
 def _key(request_id, action, stack_id):
-    # '' rather than NULL: NULLs never collide in a unique constraint.
+    """The conditions on a request's key; ``stack_id``: '' rather than
+    NULL (NULLs never collide in a unique constraint)."""
     return (models.Request.request_id == request_id,
             models.Request.action == action,
-            models.Request.stack_id == (stack_id or ''))
+            models.Request.stack_id == stack_id)
 
 
 @api.reads
@@ -23,26 +26,19 @@ def get_answer(db, context, request_id, action, stack_id):
     """The recorded response, or None if this request was not answered."""
     with db.reader(context) as session:
         return session.scalar(sa.select(models.Request.response)
-                              .where(*_key(request_id, action, stack_id)))
+                              .where(*_key(request_id, action,
+                                           stack_id or '')))
 
 
-_ANSWER_AND_GENERATIONS = {}     # with a key (bool) -> statement
-
-
+@functools.cache
 def _answer_and_generations_query(keyed):
     """Built once per shape, with bound parameters: it runs before every
     decision, and building it again cost more than running it."""
-    query = _ANSWER_AND_GENERATIONS.get(keyed)
-    if query is None:
-        request = models.Request.__table__.c
-        answer = (sa.select(request.response).where(
-            request.request_id == sa.bindparam('request_id'),
-            request.action == sa.bindparam('action'),
-            request.stack_id == sa.bindparam('stack_id')).scalar_subquery()
-            if keyed else sa.null())
-        query = _ANSWER_AND_GENERATIONS[keyed] = sa.select(
-            answer, *inventory.generation_total_columns())
-    return query
+    answer = (sa.select(models.Request.response).where(*_key(
+        sa.bindparam('request_id'), sa.bindparam('action'),
+        sa.bindparam('stack_id'))).scalar_subquery()
+        if keyed else sa.null())
+    return sa.select(answer, *inventory.generation_total_columns())
 
 
 @api.reads

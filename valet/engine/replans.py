@@ -27,10 +27,7 @@ class GroupLookup(collections.abc.Mapping):
         self._cache = {}
 
     def _fetch(self, name):
-        if name not in self._cache:
-            found = db_groups.get_groups_by_name(self._db, self._context,
-                                                 [name])
-            self._cache[name] = found.get(name)
+        self.prefetch([name])
         return self._cache[name]
 
     def prefetch(self, names):

@@ -36,6 +36,18 @@ def three_engines(request):
         yield dbs[0], ms
 
 
+def _spy_on_group_changes(monkeypatch):
+    """The ``since`` of every group_changes read, in order."""
+    calls = []
+    changes = db_placements.group_changes
+
+    def spy(db, ctx, since=None):
+        calls.append(since)
+        return changes(db, ctx, since=since)
+    monkeypatch.setattr(db_placements, 'group_changes', spy)
+    return calls
+
+
 def _catch_up(manager):
     with manager._lock:
         manager._catch_up(_ctx())
@@ -50,13 +62,7 @@ def _fresh(manager):
 def test_catch_up_reads_new_groups_only_unless_one_was_missed(
         three_engines, monkeypatch):
     db, (e1, e2, e3) = three_engines
-    calls = []
-    changes = db_placements.group_changes
-
-    def spy(db, ctx, since=None):
-        calls.append(since)
-        return changes(db, ctx, since=since)
-    monkeypatch.setattr(db_placements, 'group_changes', spy)
+    calls = _spy_on_group_changes(monkeypatch)
 
     e1.create_plan(_ctx(), 'one', 'one', _stack('one'))
     _catch_up(e2)
@@ -90,13 +96,7 @@ def test_a_lost_group_swap_reads_every_group_again(three_engines,
     db, (e1, e2, _) = three_engines
     e1.create_plan(_ctx(), 'one', 'one', _stack('one'))
     _catch_up(e2)
-    calls = []
-    changes = db_placements.group_changes
-
-    def spy(db, ctx, since=None):
-        calls.append(since)
-        return changes(db, ctx, since=since)
-    monkeypatch.setattr(db_placements, 'group_changes', spy)
+    calls = _spy_on_group_changes(monkeypatch)
     # A conflict on hosts only keeps the read of recent groups...
     with e2._lock:
         e2._on_conflict(_ctx(), 0, exception.GenerationConflict(
