@@ -21,7 +21,7 @@ import uuid
 
 from benchmarks import baselines
 from benchmarks import scenarios
-from valet.engine import heap
+from valet import heap
 from valet.engine.optimizer import search
 
 # Kept for callers of the first version of this module.

@@ -17,6 +17,8 @@ import socketserver
 import time
 from wsgiref import simple_server
 
+from valet import heap
+
 LOG = logging.getLogger(__name__)
 
 # Seconds between two restarts of a worker that died, so that a worker
@@ -194,6 +196,7 @@ def make_server(app, host, port):
 
 def serve(app, host, port):
     server = make_server(app, host, port)
+    heap.settle()
     LOG.info('Serving the Valet API on http://%s:%s/', host,
              server.server_port)
     _serve_forever(server)
@@ -277,6 +280,7 @@ def _fork_worker(server, app_factory, signal_handlers):
             signal.signal(sig, handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
         server.set_app(app_factory())
+        heap.settle()
         _serve_forever(server)
     except BaseException:  # noqa: BLE001 - logged, then the worker exits
         LOG.exception('valet-api worker %d failed', os.getpid())

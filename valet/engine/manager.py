@@ -20,9 +20,9 @@ from valet.db import placements as db_placements
 from valet.db import plans as db_plans
 from valet.db import requests as db_requests
 from valet import exception
+from valet import heap
 from valet.engine.model import datacenter as dc_model
 from valet.engine.model import request as plan_request
-from valet.engine import heap
 from valet.engine import queries
 from valet.engine import replans
 from valet.engine.sync import refresh as sync_refresh

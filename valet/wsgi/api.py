@@ -37,6 +37,7 @@ def init_application(config_files=None):
     from valet import conf as valet_conf
     from valet.db import api as db_api
     from valet.engine import rpcapi
+    from valet import heap
     from valet import rpc
 
     if config_files is None:
@@ -49,7 +50,9 @@ def init_application(config_files=None):
     db = db_api.Database.from_conf(conf)
     LOG.info('valet-api ready (config files: %s, auth: %s)',
              ', '.join(config_files) or 'none', conf.api.auth_strategy)
-    return deploy.make_app(conf, engine_api, db)
+    app = deploy.make_app(conf, engine_api, db)
+    heap.settle()
+    return app
 
 
 class LazyApplication:

@@ -1,4 +1,5 @@
 """valet.wsgi.api: the uwsgi / mod_wsgi entry point."""
+import gc
 import importlib
 import threading
 
@@ -51,7 +52,13 @@ def test_init_application_from_env(tmp_path, db_url, monkeypatch):
     monkeypatch.setenv(wsgi_api.CONFIG_FILE_ENV,
                        str(_config(tmp_path, db_url)))
     app = wsgi_api.LazyApplication()
-    resp = webob.Request.blank('/').get_response(app)
+    gc.unfreeze()       # what earlier tests' engines froze
+    try:
+        resp = webob.Request.blank('/').get_response(app)
+        # Built, then its long-lived objects left the collector's walks.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     assert resp.status_int == 200
     assert resp.json['versions'][0]['id'] == 'v1.0'
     # noauth from the file, the schema from the file's database.

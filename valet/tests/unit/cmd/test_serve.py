@@ -12,15 +12,15 @@ import time
 from valet.tests import net
 
 SERVER = textwrap.dedent('''
-    import json, os, sys
+    import gc, json, os, sys
     from valet.cmd import serve
 
     def factory():
         built_in = os.getpid()      # the application is built per worker
 
         def app(environ, start_response):
-            body = json.dumps({'pid': os.getpid(),
-                               'built_in': built_in}).encode()
+            body = json.dumps({'pid': os.getpid(), 'built_in': built_in,
+                               'frozen': gc.get_freeze_count()}).encode()
             start_response('200 OK', [('Content-Type', 'application/json'),
                                       ('Content-Length', str(len(body)))])
             return [body]
@@ -72,6 +72,8 @@ def test_workers_share_the_socket_and_restart(tmp_path):
             # Served by a worker, with the application built in it.
             assert body['pid'] in workers
             assert body['built_in'] == body['pid']
+            # Its long-lived objects are out of the collector's walks.
+            assert body['frozen'] > 0
 
         os.kill(workers[0], signal.SIGKILL)
         replaced = _wait(lambda: len(_children(proc.pid)) == 2
@@ -99,6 +101,7 @@ def test_one_worker_serves_in_process():
     try:
         body = _wait(lambda: _answer(port))
         assert body['pid'] == proc.pid
+        assert body['frozen'] > 0
         assert _children(proc.pid) == []
     finally:
         proc.terminate()

@@ -1,8 +1,8 @@
-"""valet.engine.heap: the model is frozen, a replaced one is collected."""
+"""valet.heap: the model is frozen, a replaced one is collected."""
 import gc
 import weakref
 
-from valet.engine import heap
+from valet import heap
 
 
 class _Node:
