@@ -196,13 +196,15 @@ def make_server(app, host, port):
 
 def serve(app, host, port):
     server = make_server(app, host, port)
-    heap.settle()
     LOG.info('Serving the Valet API on http://%s:%s/', host,
              server.server_port)
     _serve_forever(server)
 
 
 def _serve_forever(server):
+    # The application is built: what it holds lives as long as the
+    # process, out of the collector's walks from here on.
+    heap.settle()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -280,7 +282,6 @@ def _fork_worker(server, app_factory, signal_handlers):
             signal.signal(sig, handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
         server.set_app(app_factory())
-        heap.settle()
         _serve_forever(server)
     except BaseException:  # noqa: BLE001 - logged, then the worker exits
         LOG.exception('valet-api worker %d failed', os.getpid())
